@@ -1,0 +1,1 @@
+"""The clerk's command line: parse, call one service, print."""

@@ -1,0 +1,46 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+DbOption = typer.Option(
+    None, "--db", help="数据库地址（默认取 CASEWORK_DATABASE_URL，否则 sqlite:///casework.db）。"
+)
+StatesDirOption = typer.Option(
+    None, "--states-dir", help="规则目录（默认取 CASEWORK_STATES_DIR，否则随软件发布的 states/）。"
+)
+JsonOption = typer.Option(False, "--json", help="以 JSON 输出（供脚本使用）。")
+
+
+def db_url(value: str | None) -> str:
+    """A bare file path is taken as a SQLite file, so clerks can write ``--db demo.db``."""
+    from casework.settings import Settings
+
+    if value is None:
+        return Settings().database_url
+    if "://" not in value:
+        return f"sqlite:///{Path(value).resolve()}"
+    return value
+
+
+def states_dir(value: Path | None) -> Path:
+    from casework.settings import Settings
+
+    return value if value is not None else Settings().states_dir
+
+
+def open_engine(db: str | None, states: Path | None = None):  # type: ignore[no-untyped-def]
+    from casework.services import open_engine as _open
+
+    return _open(db_url(db), states_dir=states_dir(states))
+
+
+def print_json(data: Any) -> None:
+    from casework.views import jsonable
+
+    typer.echo(json.dumps(jsonable(data), ensure_ascii=False, indent=2))

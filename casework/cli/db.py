@@ -1,0 +1,38 @@
+"""`casework db`: create and migrate the database."""
+
+from __future__ import annotations
+
+import typer
+
+from casework.cli.common import DbOption, StatesDirOption, db_url, states_dir
+
+app = typer.Typer(help="数据库：建表与升级（Alembic 迁移）。", no_args_is_help=True)
+
+
+@app.command()
+def upgrade(db: str = DbOption, states: str = StatesDirOption) -> None:
+    """把数据库升级到最新结构，并载入 states/organisation.toml 中的单位。
+
+    示例：casework db upgrade --db sqlite:///casework.db
+    """
+    from casework.services import sync_units
+    from casework.store import migrate
+    from casework.store.db import create_db_engine
+
+    engine = create_db_engine(db_url(db))
+    migrate.upgrade(engine)
+    count = sync_units(engine, states_dir(states))
+    typer.echo(f"数据库已升级到 {migrate.head_revision()}，载入单位 {count} 个。")
+
+
+@app.command()
+def current(db: str = DbOption) -> None:
+    """显示数据库当前的结构版本与最新版本。
+
+    示例：casework db current --db casework.db
+    """
+    from casework.store import migrate
+    from casework.store.db import create_db_engine
+
+    rev = migrate.current_revision(create_db_engine(db_url(db)))
+    typer.echo(f"当前：{rev or '未初始化'}；最新：{migrate.head_revision()}")

@@ -1,0 +1,1 @@
+"""Pure domain logic of casework: no file, network or clock access."""

@@ -1,0 +1,65 @@
+"""A case as the workflow sees it: a frozen snapshot that each move turns into the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from casework.domain.clocks import Clock
+
+# Case fields that moves may set, and their kind ("date" values are ISO strings in events).
+CASE_FIELDS: dict[str, str] = {
+    "channel": "text",
+    "received_on": "date",
+    "applicant_name": "text",
+    "applicant_kind": "text",
+    "applicant_id_number": "text",
+    "applicant_phone": "text",
+    "applicant_contact": "text",
+    "request": "text",
+    "unit": "text",
+    "handler": "text",
+    "outcome": "text",
+    "replied_on": "date",
+    "delivered_on": "date",
+    "closed_on": "date",
+}
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    state: str = "new"
+    rule_set: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    clocks: tuple[Clock, ...] = ()
+    last_on: date | None = None  # date of the latest act: a move may not go back before it
+
+    def get(self, name: str) -> Any:
+        return self.fields.get(name)
+
+    @property
+    def unit(self) -> str | None:
+        return self.fields.get("unit")
+
+    def open_clock(self, kind: str) -> tuple[int, Clock] | None:
+        """The latest open clock of a kind, with its index."""
+        for i in range(len(self.clocks) - 1, -1, -1):
+            c = self.clocks[i]
+            if c.kind == kind and c.is_open:
+                return i, c
+        return None
+
+    def latest_clock(self, kind: str) -> Clock | None:
+        for c in reversed(self.clocks):
+            if c.kind == kind:
+                return c
+        return None
+
+    def with_clock(self, index: int | None, clock: Clock) -> CaseSnapshot:
+        clocks = list(self.clocks)
+        if index is None:
+            clocks.append(clock)
+        else:
+            clocks[index] = clock
+        return replace(self, clocks=tuple(clocks))

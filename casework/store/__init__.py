@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, database connections, migrations, and the case repository."""

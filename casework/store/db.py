@@ -1,0 +1,58 @@
+"""Database connections: SQLite (a file; WAL, foreign keys) by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from casework.errors import InvalidInput
+
+# Transactions that write take SQLite's write lock at BEGIN, so two writers queue instead of
+# one failing half-way; reads stay deferred. PostgreSQL ignores the option.
+WRITE = {"sqlite_begin": "IMMEDIATE"}
+
+
+def normalize_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use psycopg 3 for them."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def create_db_engine(url: str) -> Engine:
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise InvalidInput(
+            f"数据库地址无法识别：{url!r}（例：sqlite:///casework.db 或 "
+            "postgresql+psycopg://user@host/db）",
+            field="database_url",
+            rule="SQLAlchemy URL",
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_conn.isolation_level = None  # BEGIN is emitted by the listener below
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise InvalidInput(
+        f"不支持的数据库：{parsed.get_backend_name()}（支持 SQLite 与 PostgreSQL）",
+        field="database_url",
+        rule="supported databases",
+    )

@@ -1,0 +1,1 @@
+"""Flows as data: TOML definitions, their validation, and the shared `transitions` machines."""

@@ -1,0 +1,292 @@
+"""Making a move, purely: check it (``prepare``), then compute the next snapshot (``evolve``).
+
+The same two functions serve the live move and ``casework verify``'s replay of stored events,
+so the stored state and clocks can always be re-derived from the event log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from casework.domain import clocks as clk
+from casework.domain.case import CASE_FIELDS, CaseSnapshot
+from casework.domain.roles import ROLES, Actor
+from casework.domain.rules import RuleBook, RuleSet
+from casework.errors import InvalidInput, MoveNotAllowed, PermissionDenied, RuleViolation
+from casework.workflow.definition import ClockOp, MoveDef
+from casework.workflow.fields import PARSERS, Vocab
+from casework.workflow.guards import GUARDS, GuardContext
+from casework.workflow.machine import FlowMachine
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """Everything pure that a move needs besides the case: flows, rules, calendar, units."""
+
+    flows: dict[str, FlowMachine]
+    rules: RuleBook
+    calendar: Any  # casework.domain.calendar.WorkCalendar
+    units: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PreparedMove:
+    move: MoveDef
+    params: dict[str, Any]
+    on: date
+    rules: RuleSet
+
+
+def _rules_for(wf: Workflow, case: CaseSnapshot, on: date) -> RuleSet:
+    if case.rule_set is None:
+        return wf.rules.in_force_on(on)
+    return wf.rules.named(case.rule_set)
+
+
+def _parse_inputs(
+    move: MoveDef, raw: dict[str, Any], vocab: Vocab, case_id: int | None
+) -> dict[str, Any]:
+    unknown = sorted(set(raw) - set(move.inputs))
+    if unknown:
+        raise InvalidInput(
+            f"动作 {move.name} 不接受输入 {'、'.join(unknown)}；可用：{'、'.join(move.inputs)}",
+            field=unknown[0],
+            move=move.name,
+            case=case_id,
+            rule="declared inputs of the move",
+        )
+    params: dict[str, Any] = {}
+    for name, ftype in move.inputs.items():
+        value = raw.get(name)
+        if value is None or value == "":
+            if name in move.fields:
+                raise InvalidInput(
+                    f"动作 {move.name} 缺少必填项 {name}",
+                    field=name,
+                    move=move.name,
+                    case=case_id,
+                    rule="required input",
+                )
+            continue
+        try:
+            params[name] = PARSERS[ftype](name, value, vocab)
+        except InvalidInput as err:
+            err.move, err.case = move.name, case_id
+            raise
+    return params
+
+
+def prepare(
+    wf: Workflow,
+    flow: str,
+    case: CaseSnapshot,
+    move_name: str,
+    actor: Actor,
+    raw_params: dict[str, Any],
+    on: date,
+    today: date | None,
+    case_id: int | None = None,
+) -> PreparedMove:
+    """Check a move completely (role, unit, inputs, dates, legal guards) without changing anything.
+
+    ``today`` is None when replaying stored events (the future-date check then does not apply).
+    """
+    machine = wf.flows[flow]
+    if move_name not in machine.flow.move_names:
+        raise MoveNotAllowed(
+            f"未知的动作 {move_name!r}；可用：{'、'.join(machine.flow.move_names)}",
+            move=move_name,
+            case=case_id,
+            state=case.state,
+            field="move",
+            rule="moves of the flow",
+        )
+    if actor.role not in ROLES:
+        raise InvalidInput(
+            f"未知的角色 {actor.role!r}；可用：{'、'.join(ROLES)}",
+            field="role",
+            move=move_name,
+            case=case_id,
+            rule="known roles",
+        )
+    if today is not None and on > today:
+        raise InvalidInput(
+            f"办理日期 {on} 晚于今天 {today}",
+            field="on",
+            move=move_name,
+            case=case_id,
+            rule="a move records an act that has happened",
+        )
+    if case.last_on is not None and on < case.last_on:
+        raise RuleViolation(
+            f"办理日期 {on} 早于本案上一环节的日期 {case.last_on}",
+            field="on",
+            move=move_name,
+            case=case_id,
+            state=case.state,
+            rule="acts of a case are recorded in date order",
+        )
+    wf.calendar.is_working_day(on)  # a date in an unknown year fails loudly here
+    rules = _rules_for(wf, case, on)
+    variants = [m for m in machine.flow.variants(move_name) if case.state in m.sources]
+    if not variants:
+        label = machine.flow.states[case.state].label
+        raise MoveNotAllowed(
+            f"案件当前状态为“{label}”（{case.state}），不能执行“{move_name}”",
+            move=move_name,
+            case=case_id,
+            state=case.state,
+            rule="flow transitions",
+        )
+    vocab = Vocab(units=wf.units, channels=rules.channels)
+    params = _parse_inputs(variants[0], raw_params, vocab, case_id)
+    ctx = GuardContext(case, params, on, rules, wf.calendar)
+    chosen = next((m for m in variants if all(GUARDS[g].check(ctx) for g in m.when)), None)
+    if chosen is None:
+        raise MoveNotAllowed(
+            f"“{move_name}”的条件都不满足",
+            move=move_name,
+            case=case_id,
+            state=case.state,
+            rule="flow transitions",
+        )
+    _check_actor(chosen, actor, case.unit or params.get("unit"), case_id, case.state)
+    for g in chosen.requires:
+        if not GUARDS[g].check(ctx):
+            raise RuleViolation(
+                GUARDS[g].rule, move=move_name, case=case_id, state=case.state, rule=g
+            )
+    return PreparedMove(chosen, params, on, rules)
+
+
+def _check_actor(
+    move: MoveDef, actor: Actor, unit: str | None, case_id: int | None, state: str
+) -> None:
+    role = ROLES[actor.role]
+    if actor.role not in move.roles:
+        allowed = "、".join(ROLES[r].label for r in move.roles)
+        raise PermissionDenied(
+            f"{role.label}无权执行“{move.label}”；可执行的角色：{allowed}",
+            move=move.name,
+            case=case_id,
+            state=state,
+            field="role",
+            rule="roles of the move",
+        )
+    if role.unit_scoped and unit != actor.unit:
+        raise PermissionDenied(
+            f"{role.label}只能办理本单位（{actor.unit}）的案件，本案承办单位为 {unit}",
+            move=move.name,
+            case=case_id,
+            state=state,
+            field="unit",
+            rule="own unit only",
+        )
+
+
+def allowed_moves(
+    wf: Workflow, flow: str, case: CaseSnapshot, actor: Actor, today: date
+) -> list[str]:
+    """Moves this actor could make now (guards that need inputs are judged when they are given)."""
+    machine = wf.flows[flow]
+    if case.rule_set is None or actor.role not in ROLES:
+        return []
+    ctx = GuardContext(case, {}, today, wf.rules.named(case.rule_set), wf.calendar)
+    allowed = []
+    for name in machine.moves_from(case.state):
+        for m in machine.flow.variants(name):
+            if case.state not in m.sources:
+                continue
+            try:
+                _check_actor(m, actor, case.unit, None, case.state)
+            except PermissionDenied:
+                continue
+            if all(GUARDS[g].needs_inputs or GUARDS[g].check(ctx) for g in m.requires):
+                allowed.append(name)
+                break
+    return allowed
+
+
+# ---------------------------------------------------------------- evolve
+
+
+def _resolve(value: Any, params: dict[str, Any], on: date) -> Any:
+    if value == "$on":
+        return on
+    if isinstance(value, str) and value.startswith("$"):
+        return params.get(value[1:])
+    return value
+
+
+def _at(op: ClockOp, case: CaseSnapshot, on: date, calendar: Any) -> date:
+    if op.at is None:
+        return on
+    how, _, kind = op.at.partition(":")
+    other = case.latest_clock(kind)
+    due = clk.due_date(other, calendar) if other is not None else None
+    if due is None:
+        return on
+    return due if how == "due" else min(on, due)
+
+
+def _apply_clock_op(
+    case: CaseSnapshot, op: ClockOp, p: PreparedMove, calendar: Any
+) -> CaseSnapshot:
+    rules, on = p.rules, p.on
+    if op.if_rule is not None and not rules.flag(op.if_rule):
+        return case
+    if op.op == "start":
+        spec = rules.clocks.get(op.clock)
+        if spec is None:
+            return case  # this rule set has no such period (e.g. 2008: no correction limit)
+        length = _resolve(op.length, p.params, on) or spec.length
+        unit = _resolve(op.unit, p.params, on) or spec.unit
+        return case.with_clock(None, clk.start(op.clock, unit, int(length), on))
+    kinds = [c.kind for c in case.clocks if c.is_open] if op.clock == "*" else [op.clock]
+    for kind in dict.fromkeys(kinds):
+        found = case.open_clock(kind)
+        if found is None:
+            continue
+        index, clock = found
+        at = _at(op, case, on, calendar)
+        if op.op == "pause":
+            reason = _resolve(op.reason, p.params, on) or "pause"
+            if clock.status == "paused" or reason not in rules.pausing_reasons:
+                continue
+            clock = clk.pause(clock, at, reason)
+        elif op.op == "resume":
+            if clock.status != "paused":
+                continue
+            clock = clk.resume(clock, at)
+        elif op.op == "restart":
+            clock = clk.restart(clock, at)
+        elif op.op == "extend":
+            clock = clk.extend(clock, rules.clocks[kind].extension or 0)
+        elif op.op == "stop":
+            clock = clk.stop(clock, at, calendar)
+        elif op.op == "lapse":
+            clock = clk.close(clock, at, "lapsed")
+        else:  # cancel
+            clock = clk.close(clock, at, "cancelled")
+        case = case.with_clock(index, clock)
+    return case
+
+
+def evolve(wf: Workflow, flow: str, case: CaseSnapshot, p: PreparedMove) -> CaseSnapshot:
+    """The snapshot after a prepared move: state, case fields, clocks, date of the last act."""
+    ctx = GuardContext(case, p.params, p.on, p.rules, wf.calendar)
+    state = wf.flows[flow].fire(case.state, p.move.name, ctx)
+    fields = dict(case.fields)
+    for target, value in p.move.sets.items():
+        resolved = _resolve(value, p.params, p.on)
+        if resolved == "":
+            resolved = None
+        elif CASE_FIELDS[target] == "date" and isinstance(resolved, str):
+            resolved = date.fromisoformat(resolved)
+        fields[target] = resolved
+    nxt = replace(case, state=state, rule_set=p.rules.name, fields=fields, last_on=p.on)
+    for op in p.move.clocks:
+        nxt = _apply_clock_op(nxt, op, p, wf.calendar)
+    return nxt

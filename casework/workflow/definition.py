@@ -1,0 +1,62 @@
+"""Frozen definitions of a flow, built from states/*.toml by the loader. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STAY = "="  # a move that keeps the case in its state
+
+
+@dataclass(frozen=True)
+class StateDef:
+    name: str
+    label: str
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class ClockOp:
+    op: str
+    clock: str
+    reason: str | None = None
+    length: str | int | None = None
+    unit: str | None = None
+    at: str | None = None
+    if_rule: str | None = None
+
+
+@dataclass(frozen=True)
+class MoveDef:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    dest: str  # STAY for an internal move
+    roles: tuple[str, ...]
+    when: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    fields: dict[str, str] = field(default_factory=dict)
+    optional: dict[str, str] = field(default_factory=dict)
+    sets: dict[str, str] = field(default_factory=dict)
+    clocks: tuple[ClockOp, ...] = ()
+
+    @property
+    def inputs(self) -> dict[str, str]:
+        return {**self.fields, **self.optional}
+
+
+@dataclass(frozen=True)
+class FlowDef:
+    name: str
+    title: str
+    initial: str
+    states: dict[str, StateDef]
+    moves: tuple[MoveDef, ...]
+    path: str = ""
+
+    def variants(self, move: str) -> tuple[MoveDef, ...]:
+        """Every definition of a move name, in file order (branches chosen by `when`)."""
+        return tuple(m for m in self.moves if m.name == move)
+
+    @property
+    def move_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.name for m in self.moves))

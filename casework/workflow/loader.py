@@ -1,0 +1,270 @@
+"""Reading states/*.toml into frozen definitions (the I/O edge of the workflow package).
+
+Loading collects every problem it finds instead of stopping at the first, so that
+``casework states check`` can list them all; ``load_*`` raise DefinitionError on any.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from casework.domain.case import CASE_FIELDS
+from casework.domain.clocks import UNITS
+from casework.domain.roles import ROLES
+from casework.domain.rules import (
+    CLOCK_NATURES,
+    RULE_FLAGS,
+    ChannelSpec,
+    ClockSpec,
+    RuleBook,
+    RuleSet,
+)
+from casework.errors import DefinitionError
+from casework.workflow.definition import STAY, ClockOp, FlowDef, MoveDef, StateDef
+from casework.workflow.fields import PARSERS
+from casework.workflow.guards import GUARDS
+
+FLOW_NAMES = ("application",)
+CLOCK_OPS = frozenset({"start", "pause", "resume", "restart", "extend", "stop", "lapse", "cancel"})
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise DefinitionError("文件不存在", path=str(path)) from None
+    except tomllib.TOMLDecodeError as err:
+        raise DefinitionError(f"TOML 语法错误：{err}", path=str(path)) from None
+
+
+class Problems(list[str]):
+    def add(self, where: str, message: str) -> None:
+        self.append(f"{where}: {message}")
+
+    def raise_if_any(self, path: Path) -> None:
+        if self:
+            raise DefinitionError("；".join(self), path=str(path))
+
+
+# ---------------------------------------------------------------- rule sets
+
+
+def _clock_spec(kind: str, raw: dict[str, Any], where: str, problems: Problems) -> ClockSpec:
+    unit = raw.get("unit", "working_days")
+    if unit not in UNITS:
+        problems.add(where, f"未知的期限单位 {unit!r}（working_days 或 calendar_days）")
+    length = raw.get("length")
+    if length is not None and (not isinstance(length, int) or length < 1):
+        problems.add(where, f"length 应为正整数，收到 {length!r}")
+    if not raw.get("basis"):
+        problems.add(where, "缺少 basis（法律依据）")
+    nature = raw.get("nature", "duty")
+    if nature not in CLOCK_NATURES:
+        problems.add(where, f"nature 应为 {'、'.join(sorted(CLOCK_NATURES))}，收到 {nature!r}")
+    return ClockSpec(
+        kind=kind,
+        label=str(raw.get("label", kind)),
+        unit=unit,
+        length=length,
+        basis=str(raw.get("basis", "")),
+        nature=nature,
+        extension=raw.get("extension"),
+        extension_basis=raw.get("extension_basis"),
+    )
+
+
+def parse_rule_set(
+    raw: dict[str, Any], local: dict[str, Any], where: str, problems: Problems
+) -> RuleSet:
+    for key in ("name", "title", "effective_from"):
+        if key not in raw:
+            problems.add(where, f"缺少 {key}")
+    effective = raw.get("effective_from")
+    if not isinstance(effective, date):
+        problems.add(where, "effective_from 应为日期（如 2019-05-15）")
+        effective = date.min
+    clocks_raw = {k: dict(v) for k, v in raw.get("clocks", {}).items()}
+    # District rules (states/local.toml) add or override clock figures in every rule set.
+    for kind, override in local.get("clocks", {}).items():
+        clocks_raw[kind] = {**clocks_raw.get(kind, {}), **override}
+    clocks = {
+        kind: _clock_spec(kind, spec, f"{where} [clocks.{kind}]", problems)
+        for kind, spec in clocks_raw.items()
+    }
+    channels = {
+        code: ChannelSpec(
+            code, str(c.get("label", code)), str(c.get("receipt", "")), str(c.get("basis", ""))
+        )
+        for code, c in raw.get("channels", {}).items()
+    }
+    if not channels:
+        problems.add(where, "缺少 [channels.*]（各申请渠道的收到申请日期规则）")
+    return RuleSet(
+        name=str(raw.get("name", "")),
+        title=str(raw.get("title", "")),
+        effective_from=effective,
+        pausing_reasons=frozenset(raw.get("pausing_reasons", [])),
+        restart_on_correction=bool(raw.get("restart_on_correction", False)),
+        processing_fee_allowed=bool(raw.get("processing_fee_allowed", False)),
+        clocks=clocks,
+        channels=channels,
+    )
+
+
+def load_rule_book(states_dir: Path, problems: Problems | None = None) -> RuleBook:
+    own = problems if problems is not None else Problems()
+    local_path = states_dir / "local.toml"
+    local = read_toml(local_path) if local_path.exists() else {}
+    files = sorted((states_dir / "rules").glob("*.toml"))
+    if not files:
+        own.add(str(states_dir / "rules"), "没有任何规则文件")
+    sets = tuple(parse_rule_set(read_toml(p), local, str(p), own) for p in files)
+    names = [rs.name for rs in sets]
+    for name in {n for n in names if names.count(n) > 1}:
+        own.add(str(states_dir / "rules"), f"规则版本 {name} 重复")
+    if problems is None:
+        own.raise_if_any(states_dir / "rules")
+    return RuleBook(sets)
+
+
+# ---------------------------------------------------------------- flows
+
+
+def _names(raw: Any, where: str, key: str, problems: Problems) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (raw,)
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        problems.add(where, f"{key} 应为字符串列表")
+        return ()
+    return tuple(raw)
+
+
+def _move(raw: dict[str, Any], index: int, problems: Problems) -> MoveDef:
+    name = str(raw.get("name", f"#{index}"))
+    where = f"moves[{index}] {name}"
+    clocks = []
+    for j, op in enumerate(raw.get("clocks", [])):
+        known = {"op", "clock", "reason", "length", "unit", "at", "if_rule"}
+        for key in set(op) - known:
+            problems.add(f"{where} clocks[{j}]", f"未知的键 {key!r}")
+        clocks.append(ClockOp(**{k: v for k, v in op.items() if k in known}))
+    return MoveDef(
+        name=name,
+        label=str(raw.get("label", name)),
+        sources=_names(raw.get("from"), where, "from", problems),
+        dest=str(raw.get("to", "")),
+        roles=_names(raw.get("roles"), where, "roles", problems),
+        when=_names(raw.get("when"), where, "when", problems),
+        requires=_names(raw.get("requires"), where, "requires", problems),
+        fields=dict(raw.get("fields", {})),
+        optional=dict(raw.get("optional", {})),
+        sets=dict(raw.get("set", {})),
+        clocks=tuple(clocks),
+    )
+
+
+def parse_flow(raw: dict[str, Any], path: str, problems: Problems) -> FlowDef:
+    meta = raw.get("flow", {})
+    states = {
+        name: StateDef(name, str(s.get("label", name)), bool(s.get("final", False)))
+        for name, s in raw.get("states", {}).items()
+    }
+    moves = tuple(_move(m, i, problems) for i, m in enumerate(raw.get("moves", [])))
+    return FlowDef(
+        name=str(meta.get("name", Path(path).stem)),
+        title=str(meta.get("title", "")),
+        initial=str(meta.get("initial", "")),
+        states=states,
+        moves=moves,
+        path=path,
+    )
+
+
+def check_flow(flow: FlowDef, rules: RuleBook, problems: Problems) -> None:
+    """Everything a flow file can get wrong that does not need the database."""
+    where = flow.path
+    if flow.initial not in flow.states:
+        problems.add(where, f"初始状态 {flow.initial!r} 不在 [states] 中")
+    clock_kinds = {kind for rs in rules.rule_sets for kind in rs.clocks}
+    for m in flow.moves:
+        mw = f"{where} 动作 {m.name}"
+        for s in m.sources:
+            if s not in flow.states:
+                problems.add(mw, f"未知的起始状态 {s!r}")
+        if m.dest != STAY and m.dest not in flow.states:
+            problems.add(mw, f"未知的目标状态 {m.dest!r}")
+        if not m.sources:
+            problems.add(mw, "缺少 from")
+        for g in (*m.when, *m.requires):
+            if g not in GUARDS:
+                problems.add(mw, f"未知的条件（guard） {g!r}")
+        if not m.roles:
+            problems.add(mw, "缺少 roles")
+        for r in m.roles:
+            if r not in ROLES:
+                problems.add(mw, f"未知的角色 {r!r}")
+        for fname, ftype in m.inputs.items():
+            if ftype not in PARSERS:
+                problems.add(mw, f"输入 {fname} 的类型 {ftype!r} 未知")
+        for target, value in m.sets.items():
+            if target not in CASE_FIELDS:
+                problems.add(mw, f"set 的目标 {target!r} 不是案件字段")
+            is_input = isinstance(value, str) and value.startswith("$") and value != "$on"
+            if is_input and value[1:] not in m.inputs:
+                problems.add(mw, f"set 引用了未声明的输入 {value!r}")
+        for op in m.clocks:
+            if op.op not in CLOCK_OPS:
+                problems.add(mw, f"未知的期限操作 {op.op!r}")
+            if op.clock != "*" and op.clock not in clock_kinds:
+                problems.add(mw, f"未知的期限 {op.clock!r}（规则文件中没有）")
+            if op.if_rule is not None and op.if_rule not in RULE_FLAGS:
+                problems.add(mw, f"未知的规则开关 {op.if_rule!r}")
+            for ref in (op.length, op.unit, op.reason):
+                if isinstance(ref, str) and ref.startswith("$") and ref[1:] not in m.inputs:
+                    problems.add(mw, f"期限操作引用了未声明的输入 {ref!r}")
+            if op.at is not None:
+                how, _, kind = op.at.partition(":")
+                if how not in {"due", "earliest"} or kind not in clock_kinds:
+                    problems.add(mw, f"at 应为 due:期限 或 earliest:期限，收到 {op.at!r}")
+    for name in flow.move_names:
+        variants = flow.variants(name)
+        if any(v.inputs != variants[0].inputs for v in variants):
+            problems.add(f"{where} 动作 {name}", "同名动作的各分支必须声明相同的输入")
+    for state in unreachable_states(flow):
+        problems.add(where, f"状态 {state!r} 无法到达")
+
+
+def unreachable_states(flow: FlowDef) -> list[str]:
+    reached, frontier = {flow.initial}, [flow.initial]
+    while frontier:
+        state = frontier.pop()
+        for m in flow.moves:
+            if state in m.sources and m.dest != STAY and m.dest not in reached:
+                reached.add(m.dest)
+                frontier.append(m.dest)
+    return [s for s in flow.states if s not in reached]
+
+
+def load_flows(
+    states_dir: Path,
+    rules: RuleBook,
+    problems: Problems | None = None,
+    names: Iterable[str] = FLOW_NAMES,
+) -> dict[str, FlowDef]:
+    own = problems if problems is not None else Problems()
+    flows = {}
+    for name in names:
+        path = states_dir / f"{name}.toml"
+        flow = parse_flow(read_toml(path), str(path), own)
+        check_flow(flow, rules, own)
+        flows[name] = flow
+    if problems is None:
+        own.raise_if_any(states_dir)
+    return flows

@@ -1,0 +1,121 @@
+"""`casework calendar due` and `casework calendar show` as a clerk runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casework.cli.main import app
+
+FIXTURE_2027 = Path(__file__).resolve().parents[1] / "data" / "calendar" / "2027.toml"
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def states(tmp_path: Path) -> str:
+    (tmp_path / "calendar").mkdir()
+    return str(tmp_path)
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_due_in_working_days(states: str) -> None:
+    result = run("calendar", "due", "2025-09-26", "20", "--states-dir", states)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "2025-10-30"
+
+
+def test_due_json(states: str) -> None:
+    result = run("calendar", "due", "2025-09-26", "20", "--json", "--states-dir", states)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "start": "2025-09-26",
+        "n": 20,
+        "unit": "working_days",
+        "due": "2025-10-30",
+    }
+
+
+def test_due_in_calendar_days_rolls_past_national_day(states: str) -> None:
+    result = run("calendar", "due", "2025-09-16", "15", "--calendar-days", "--states-dir", states)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "2025-10-09"
+    result = run(
+        "calendar", "due", "2025-09-16", "15", "--calendar-days", "--json", "--states-dir", states
+    )
+    assert json.loads(result.stdout)["unit"] == "calendar_days"
+    assert json.loads(result.stdout)["due"] == "2025-10-09"
+
+
+@pytest.mark.parametrize("bad", ["2025-9-26", "2025-02-30", "tomorrow", "20250926"])
+def test_bad_date_is_one_chinese_line(states: str, bad: str) -> None:
+    result = run("calendar", "due", bad, "20", "--states-dir", states)
+    assert result.exit_code == 2
+    assert "日期格式错误：start 应为 YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("bad", ["0", "abc", "1.5"])
+def test_bad_n_is_refused(states: str, bad: str) -> None:
+    result = run("calendar", "due", "2025-09-26", bad, "--states-dir", states)
+    assert result.exit_code == 2
+    assert "n 应为不小于 1 的整数" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_due_into_unknown_year(states: str) -> None:
+    result = run("calendar", "due", "2026-12-20", "20", "--states-dir", states)
+    assert result.exit_code == 2
+    assert "states/calendar/2027.toml" in result.stderr
+
+
+def test_show_2026_lists_makeup_days_and_source(states: str) -> None:
+    result = run("calendar", "show", "2026", "--states-dir", states)
+    assert result.exit_code == 0, result.output
+    assert "2026-02-14" in result.stdout
+    assert "调休上班" in result.stdout
+    assert "春节" in result.stdout
+    assert "全年工作日：248 天" in result.stdout
+    assert "来源：chinesecalendar" in result.stdout
+
+
+def test_show_json(states: str) -> None:
+    result = run("calendar", "show", "2026", "--json", "--states-dir", states)
+    data = json.loads(result.stdout)
+    assert {"date": "2026-02-14", "weekday": "星期六"} in data["makeup_workdays"]
+    assert {"date": "2026-02-16", "weekday": "星期一", "name": "春节"} in data["rest_days"]
+    assert data["source"].startswith("chinesecalendar")
+
+
+def test_show_2027_is_unknown(states: str) -> None:
+    result = run("calendar", "show", "2027", "--states-dir", states)
+    assert result.exit_code == 2
+    assert "states/calendar/2027.toml" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_default_states_dir_comes_from_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "calendar").mkdir()
+    shutil.copy(FIXTURE_2027, tmp_path / "calendar" / "2027.toml")
+    monkeypatch.setenv("CASEWORK_STATES_DIR", str(tmp_path))
+    result = run("calendar", "show", "2027")
+    assert result.exit_code == 0, result.output
+    assert "来源：测试用虚构通知〔2026〕0号" in result.stdout
+    assert run("calendar", "due", "2026-12-31", "1").stdout.strip() == "2027-01-04"
+
+
+def test_help_is_chinese_with_examples() -> None:
+    for command in ("due", "show"):
+        result = run("calendar", command, "--help")
+        assert result.exit_code == 0
+        assert f"示例：casework calendar {command}" in result.stdout
