@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from casework.calendar_sources import load_calendar
 from casework.domain import clocks as clk
-from casework.domain.case import CaseSnapshot
+from casework.domain.case import CASE_FIELDS, CaseSnapshot
 from casework.domain.roles import Actor
 from casework.errors import CaseworkError, StaleCase, UnknownCalendarYear
 from casework.organisation import load_units
@@ -217,7 +217,7 @@ class Engine:
             state=snap.state,
             state_label=flow.states[snap.state].label,
             rule_set=snap.rule_set or "",
-            fields=dict(snap.fields),
+            fields={name: snap.fields.get(name) for name in CASE_FIELDS},
             clocks=clocks,
             events=events or [],
             allowed_moves=allowed or [],
@@ -409,9 +409,9 @@ class Engine:
         pairs.append(("clock count", len(stored.clocks), len(replayed.clocks)))
         for i, (a, b) in enumerate(zip(stored.clocks, replayed.clocks, strict=False)):
             pairs.append((f"clock {i} {b.kind}", a, b))
-            pairs.append(
-                (f"clock {i} {b.kind} due_on", loaded.clock_rows[i].due_on, clk.due_date(b, cal))
-            )
+            if b.is_open:  # a closed clock keeps the due date that was in force when it closed
+                due = clk.due_date(b, cal)
+                pairs.append((f"clock {i} {b.kind} due_on", loaded.clock_rows[i].due_on, due))
         out.extend(Discrepancy(case_id, what, s, r) for what, s, r in pairs if s != r)
         return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -43,7 +43,8 @@ def event_hash(
             "to": to_state,
             "actor": [actor.name, actor.role, actor.unit],
             "on": on.isoformat(),
-            "at": recorded_at.isoformat(),
+            # Databases hand datetimes back in UTC: hash the instant, not its rendering.
+            "at": recorded_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "payload": payload,
             "prev": prev_hash,
         },
