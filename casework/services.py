@@ -257,9 +257,19 @@ class Engine:
         )
 
     def worklist(
-        self, *, unit: str | None = None, now: datetime | None = None, limit: int | None = None
+        self,
+        *,
+        unit: str | None = None,
+        now: datetime | None = None,
+        overdue: bool = False,
+        due_within: int | None = None,
+        limit: int | None = None,
     ) -> list[WorkItem]:
-        """Open cases ordered by their most urgent open clock (paused clocks last)."""
+        """Open cases ordered by their most urgent open clock (paused clocks last).
+
+        ``overdue`` keeps cases whose most urgent clock has run out; ``due_within`` those due
+        within that many working days (overdue ones included).
+        """
         clock = Clock.of(now)
         query = (
             select(CaseRow, ClockRow)
@@ -269,7 +279,9 @@ class Engine:
         )
         if unit is not None:
             query = query.where(CaseRow.unit == unit)
-        items: dict[int, WorkItem] = {}
+        seen: set[int] = set()
+        items: list[WorkItem] = []
+        cal = self.workflow.calendar
         with Session(self.db) as s:
             for case, c in s.execute(query):
                 spec = self.workflow.rules.named(case.rule_set).clocks.get(c.kind)
@@ -278,28 +290,31 @@ class Engine:
                     and spec.nature == "window"
                     and (c.due_on is None or c.due_on < clock.today)
                 )
-                if case.id in items or window_closed:
+                if case.id in seen or window_closed:
                     continue
-                days_left = None
+                seen.add(case.id)
+                left = None
                 if c.due_on is not None:
-                    days_left = (
-                        self.workflow.calendar.working_days_between(clock.today, c.due_on)
-                        if c.due_on >= clock.today
-                        else -self.workflow.calendar.working_days_between(c.due_on, clock.today)
+                    left = clk.working_days_left(c.due_on, clock.today, cal)
+                if overdue and (left is None or left >= 0):
+                    continue
+                if due_within is not None and (left is None or left > due_within):
+                    continue
+                items.append(
+                    WorkItem(
+                        case.id,
+                        case.state,
+                        case.unit,
+                        case.applicant_name,
+                        case.received_on,
+                        c.kind,
+                        c.due_on,
+                        left,
                     )
-                items[case.id] = WorkItem(
-                    case.id,
-                    case.state,
-                    case.unit,
-                    case.applicant_name,
-                    case.received_on,
-                    c.kind,
-                    c.due_on,
-                    days_left,
                 )
                 if limit is not None and len(items) >= limit:
                     break
-        return list(items.values())
+        return items
 
     # ------------------------------------------------------------ integrity
 
@@ -431,12 +446,20 @@ class Engine:
             s.commit()
         return changed
 
-    def stored_states(self) -> dict[str, int]:
-        """How many cases sit in each state (for `states check` after a flow edit)."""
+    def count_cases_by(self, column: str) -> dict[Any, int]:
+        """How many cases per value of a case column (state, outcome, unit...), in SQL."""
+        col = getattr(CaseRow, column)
         with Session(self.db) as s:
-            return dict(
-                s.execute(select(CaseRow.state, func.count()).group_by(CaseRow.state)).all()
-            )  # type: ignore[arg-type]
+            query = select(col, func.count()).group_by(col)
+            return {value: count for value, count in s.execute(query)}
+
+    def count_clocks(self) -> dict[tuple[str, str], int]:
+        """How many clocks per (kind, status), in SQL."""
+        with Session(self.db) as s:
+            query = select(ClockRow.kind, ClockRow.status, func.count()).group_by(
+                ClockRow.kind, ClockRow.status
+            )
+            return {(k, st): n for k, st, n in s.execute(query)}
 
 
 def _pauses_by_clock(s: Session, clock_ids: list[int]) -> dict[int, list[Any]]:
@@ -506,7 +529,7 @@ def check_states(states_dir: Path, engine: Engine | None = None) -> list[str]:
         return problems
     if engine is not None:
         known = flows[FLOW].states
-        for state, count in engine.stored_states().items():
+        for state, count in engine.count_cases_by("state").items():
             if state not in known:
                 problems.add(
                     str(states_dir / f"{FLOW}.toml"),

@@ -37,15 +37,19 @@ def root(
 def _register_commands() -> None:
     # Each command module adds its sub-app; imports are cheap (heavy libraries load lazily).
     from casework.cli import calendar as calendar_cli
+    from casework.cli import cases, integrity
     from casework.cli import db as db_cli
-    from casework.cli import integrity
     from casework.cli import states as states_cli
+    from casework.cli.demo import demo
 
     app.add_typer(calendar_cli.app, name="calendar")
     app.add_typer(db_cli.app, name="db")
     app.add_typer(states_cli.app, name="states")
     app.add_typer(integrity.clocks_app, name="clocks")
+    app.add_typer(cases.case_app, name="case")
     app.command()(integrity.verify)
+    app.command()(cases.worklist)
+    app.command()(demo)
 
 
 _register_commands()

@@ -33,8 +33,9 @@ def check(states: Path = StatesDirOption, db: str = DbOption) -> None:
 
 
 @app.command()
-def graph(flow: str = typer.Argument(..., help="流程名，如 application。"),
-          states: Path = StatesDirOption) -> None:
+def graph(
+    flow: str = typer.Argument(..., help="流程名，如 application。"), states: Path = StatesDirOption
+) -> None:
     """以 Mermaid 文本输出流程图。
 
     示例：casework states graph application > application.mmd
@@ -44,8 +45,9 @@ def graph(flow: str = typer.Argument(..., help="流程名，如 application。")
     from casework.workflow.loader import FLOW_NAMES, load_flows, load_rule_book
 
     if flow not in FLOW_NAMES:
-        raise InvalidInput(f"未知的流程 {flow!r}；可选：{'、'.join(FLOW_NAMES)}", field="flow",
-                           rule="known flows")
+        raise InvalidInput(
+            f"未知的流程 {flow!r}；可选：{'、'.join(FLOW_NAMES)}", field="flow", rule="known flows"
+        )
     directory = states_dir(states)
     flows = load_flows(directory, load_rule_book(directory), names=[flow])
     typer.echo(mermaid(flows[flow]))

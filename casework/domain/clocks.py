@@ -124,8 +124,11 @@ def due_date(clock: Clock, calendar: Calendar) -> date | None:
 def days_left(clock: Clock, today: date, calendar: Calendar) -> int | None:
     """Working days from today to the due date (negative once overdue); None while paused."""
     due = due_date(clock, calendar)
-    if due is None:
-        return None
+    return None if due is None else working_days_left(due, today, calendar)
+
+
+def working_days_left(due: date, today: date, calendar: Calendar) -> int:
+    """Working days from today to ``due``: 0 on the due day, negative once it has passed."""
     if due >= today:
         return calendar.working_days_between(today, due)
     return -calendar.working_days_between(due, today)

@@ -146,14 +146,30 @@ def _names(raw: Any, where: str, key: str, problems: Problems) -> tuple[str, ...
     return tuple(raw)
 
 
-def _move(raw: dict[str, Any], index: int, problems: Problems) -> MoveDef:
+def _table(raw: Any, where: str, key: str, problems: Problems) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.add(where, f'{key} 应为表（如 {{ name = "text" }}），收到 {raw!r}')
+        return {}
+    return dict(raw)
+
+
+def _move(raw: dict[str, Any], index: int, path: str, problems: Problems) -> MoveDef:
     name = str(raw.get("name", f"#{index}"))
-    where = f"moves[{index}] {name}"
+    where = f"{path} moves[{index}] {name}"
     clocks = []
     for j, op in enumerate(raw.get("clocks", [])):
         known = {"op", "clock", "reason", "length", "unit", "at", "if_rule"}
+        if not isinstance(op, dict):
+            problems.add(f"{where} clocks[{j}]", f"期限操作应为表，收到 {op!r}")
+            continue
         for key in set(op) - known:
             problems.add(f"{where} clocks[{j}]", f"未知的键 {key!r}")
+        missing = [key for key in ("op", "clock") if key not in op]
+        if missing:
+            problems.add(f"{where} clocks[{j}]", f"缺少 {'、'.join(missing)}")
+            continue
         clocks.append(ClockOp(**{k: v for k, v in op.items() if k in known}))
     return MoveDef(
         name=name,
@@ -163,20 +179,22 @@ def _move(raw: dict[str, Any], index: int, problems: Problems) -> MoveDef:
         roles=_names(raw.get("roles"), where, "roles", problems),
         when=_names(raw.get("when"), where, "when", problems),
         requires=_names(raw.get("requires"), where, "requires", problems),
-        fields=dict(raw.get("fields", {})),
-        optional=dict(raw.get("optional", {})),
-        sets=dict(raw.get("set", {})),
+        fields=_table(raw.get("fields"), where, "fields", problems),
+        optional=_table(raw.get("optional"), where, "optional", problems),
+        sets=_table(raw.get("set"), where, "set", problems),
         clocks=tuple(clocks),
     )
 
 
 def parse_flow(raw: dict[str, Any], path: str, problems: Problems) -> FlowDef:
     meta = raw.get("flow", {})
-    states = {
-        name: StateDef(name, str(s.get("label", name)), bool(s.get("final", False)))
-        for name, s in raw.get("states", {}).items()
-    }
-    moves = tuple(_move(m, i, problems) for i, m in enumerate(raw.get("moves", [])))
+    states = {}
+    for name, s in raw.get("states", {}).items():
+        if not isinstance(s, dict):
+            problems.add(path, f'状态 {name!r} 应写成表，如 {name} = {{ label = "…" }}')
+            s = {}
+        states[name] = StateDef(name, str(s.get("label", name)), bool(s.get("final", False)))
+    moves = tuple(_move(m, i, path, problems) for i, m in enumerate(raw.get("moves", [])))
     return FlowDef(
         name=str(meta.get("name", Path(path).stem)),
         title=str(meta.get("title", "")),

@@ -1,0 +1,324 @@
+"""A realistic, deterministic stream of applications run through the real engine.
+
+Every case gets a script of moves dated from its receipt; all moves of all cases are then made
+in date order with a simulated clock, exactly as clerks would make them. Nothing is written
+around the engine: the demo database passes ``casework verify``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from casework.domain.outcomes import REPLY_OUTCOMES
+from casework.domain.roles import Actor
+from casework.domain.vocabulary import APPLICANT_KINDS
+from casework.errors import CaseworkError, InvalidInput
+from casework.services import Engine, open_engine
+from casework.settings import TIMEZONE
+
+DEMO_SUFFIX = "（演示）"
+START = date(2026, 1, 5)
+END = date(2026, 9, 30)  # the demo's "today": every due date stays inside the known 2026 calendar
+
+DUTY = Actor("熊芳俐" + DEMO_SUFFIX, "duty_office")
+CENTRE = Actor("政务中心窗口" + DEMO_SUFFIX, "service_centre")
+GENERAL = Actor("综合科" + DEMO_SUFFIX, "general_section")
+LEGAL = Actor("法制办" + DEMO_SUFFIX, "legal_office")
+
+CHANNELS = ["window", "online", "online", "registered_mail", "ordinary_mail", "fax", "email"]
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明"]
+ORGS = {
+    "business": ["汉正商贸有限公司", "宗关置业有限公司", "古田物流有限公司"],
+    "research": ["江城城市规划研究院"],
+    "public_interest": ["绿色江城环保志愿者协会"],
+    "legal_services": ["硚口明理律师事务所"],
+    "other_org": ["长丰社区居民委员会"],
+}
+REQUESTS = [
+    "{unit}2025年部门预算及“三公”经费预算",
+    "{unit}2025年度政府信息公开工作年度报告中依申请公开的统计口径",
+    "{unit}关于古田片区房屋征收补偿方案的批复文件",
+    "{unit}2025年度重点审计项目的审计结果",
+    "{unit}汉正街改造项目的环境影响评价报告",
+    "{unit}2025年保障性住房分配名单及分配程序",
+    "{unit}对本人所在小区违法建设的查处记录",
+    "{unit}2025年政府集中采购项目目录及中标结果",
+    "{unit}辖区内食品生产经营许可清单",
+    "{unit}2025年社会救助资金的使用和分配情况",
+]
+
+
+@dataclass(order=True)
+class Step:
+    on: date
+    order: int
+    case_key: int = field(compare=False)
+    move: str = field(compare=False)
+    actor: Actor = field(compare=False)
+    inputs: dict[str, Any] = field(compare=False, default_factory=dict)
+
+
+@dataclass
+class DemoResult:
+    path: Path
+    cases: int
+    moves: int
+    as_of: date
+    refused: list[str]
+
+
+def clerk(unit: str) -> Actor:
+    return Actor(f"{unit}经办人{DEMO_SUFFIX}", "unit_clerk", unit)
+
+
+class _Planner:
+    """Writes each case's script; dates come from the real working-day calendar."""
+
+    def __init__(self, engine: Engine, rng: random.Random) -> None:
+        self.cal = engine.workflow.calendar
+        self.units = sorted(engine.workflow.units)
+        self.rng = rng
+        self.order = 0
+
+    def wd(self, start: date, n: int) -> date:
+        return self.cal.add_working_days(start, n)
+
+    def step(self, key: int, on: date, move: str, actor: Actor, **inputs: Any) -> Step:
+        self.order += 1
+        return Step(on, self.order, key, move, actor, inputs)
+
+    def applicant(self) -> dict[str, Any]:
+        kind = self.rng.choices(list(APPLICANT_KINDS), weights=[70, 12, 3, 4, 6, 5])[0]
+        if kind == "natural_person":
+            name = self.rng.choice(SURNAMES) + self.rng.choice(GIVEN) + self.rng.choice(GIVEN)
+            return {
+                "applicant_name": name,
+                "applicant_kind": kind,
+                "applicant_id_number": f"4201{self.rng.randrange(10**13, 10**14)}",
+                "applicant_phone": f"139{self.rng.randrange(10**7, 10**8)}",
+            }
+        return {
+            "applicant_name": self.rng.choice(ORGS[kind]),
+            "applicant_kind": kind,
+            "applicant_phone": f"027-8{self.rng.randrange(10**6, 10**7)}",
+        }
+
+    def plan(self, key: int, received: date) -> list[Step]:
+        rng, unit = self.rng, self.rng.choice(self.units)
+        channel = rng.choice(CHANNELS)
+        who = clerk(unit)
+        base = {
+            "channel": channel,
+            **self.applicant(),
+            "request": rng.choice(REQUESTS).format(unit=""),
+        }
+        steps: list[Step] = []
+        if channel == "online":
+            steps.append(self.step(key, received, "register", DUTY, **base))
+            late = rng.random() < 0.1
+            steps.append(
+                self.step(key, self.wd(received, 2 if late else 1), "forward", DUTY, unit=unit)
+            )
+            day = self.wd(received, 2 if late else 1)
+        else:
+            steps.append(self.step(key, received, "register", CENTRE, unit=unit, **base))
+            day = received
+        roll = rng.random()
+        if roll < 0.06:  # transferred to the unit that holds the information
+            other = rng.choice([u for u in self.units if u != unit])
+            day = self.wd(day, 2)
+            steps.append(
+                self.step(key, day, "transfer", who, unit=other, reason="信息由其他单位制作保存")
+            )
+            who = clerk(other)
+        elif roll < 0.16:  # correction notice
+            day = self.wd(day, rng.randint(1, 4))
+            steps.append(
+                self.step(
+                    key,
+                    day,
+                    "request_correction",
+                    who,
+                    items=["所需信息的名称或文号", "获取信息的方式"],
+                    days=10,
+                )
+            )
+            if rng.random() < 0.35:
+                steps.append(self.step(key, self.wd(day, 11), "correction_lapsed", who))
+                return steps
+            day = self.wd(day, rng.randint(2, 8))
+            steps.append(self.step(key, day, "correction_received", who))
+        elif roll < 0.28:  # consultation
+            party = rng.choice(["third_party", "third_party", "other_agency"])
+            day = self.wd(day, rng.randint(2, 6))
+            steps.append(
+                self.step(
+                    key,
+                    day,
+                    "consult",
+                    who,
+                    party=party,
+                    party_name="相关企业" if party == "third_party" else "区相关部门",
+                    matter="拟公开信息涉及其权益或由其共同制作",
+                )
+            )
+            if rng.random() < 0.3:
+                day = self.wd(day, 16)
+                steps.append(self.step(key, day, "consultation_lapsed", who))
+            else:
+                day = self.wd(day, rng.randint(3, 12))
+                steps.append(
+                    self.step(key, day, "consultation_answered", who, opinion="书面意见已收到")
+                )
+        elif roll < 0.33:  # information processing fee
+            day = self.wd(day, rng.randint(2, 5))
+            steps.append(
+                self.step(
+                    key,
+                    day,
+                    "fee_notice",
+                    who,
+                    amount="100.00",
+                    basis="国办函〔2020〕109号：按件计收",
+                )
+            )
+            if rng.random() < 0.4:
+                steps.append(self.step(key, self.wd(day, 21), "fee_lapsed", who))
+                return steps
+            day = self.wd(day, rng.randint(3, 10))
+            steps.append(self.step(key, day, "fee_paid", who))
+        elif roll < 0.37:  # withdrawn by the applicant
+            steps.append(
+                self.step(
+                    key, self.wd(day, rng.randint(1, 5)), "withdraw", who, reason="申请人书面撤回"
+                )
+            )
+            return steps
+        if rng.random() < 0.08:
+            day = self.wd(day, 3)
+            steps.append(
+                self.step(
+                    key,
+                    day,
+                    "conference",
+                    who,
+                    topic="是否属于过程性信息",
+                    participants="综合科、法制办",
+                )
+            )
+        reply_day = self.wd(received, rng.randint(5, 19))
+        if rng.random() < 0.15:  # a hard case: extended
+            steps.append(
+                self.step(
+                    key,
+                    max(day, self.wd(received, 15)),
+                    "extend",
+                    who,
+                    approver="政府信息公开工作机构负责人",
+                    reason="需调取档案，数量较大",
+                )
+            )
+            reply_day = self.wd(received, rng.randint(22, 36))
+        if rng.random() < 0.05:  # never answered: overdue at the end, the nightly job's business
+            return steps
+        if rng.random() < 0.08:  # answered late: the reply clock is recorded as breached
+            reply_day = self.wd(received, rng.randint(21, 30))
+        reply_day = max(reply_day, self.wd(day, 1))
+        outcome = rng.choices(
+            REPLY_OUTCOMES, weights=[len(REPLY_OUTCOMES) * 2] * 2 + [1] * (len(REPLY_OUTCOMES) - 2)
+        )[0]
+        steps.append(self.step(key, reply_day, "reply", who, outcome=outcome))
+        delivered = self.wd(reply_day, rng.randint(1, 3))
+        steps.append(
+            self.step(
+                key, delivered, "deliver", who, method=rng.choice(["post", "in_person", "email"])
+            )
+        )
+        steps.append(self.step(key, self.wd(delivered, 2), "close", who))
+        if outcome.startswith("withheld") and rng.random() < 0.15:
+            steps.append(
+                self.step(
+                    key,
+                    self.wd(delivered, 30),
+                    "reopen",
+                    LEGAL,
+                    reason="区政府行政复议决定撤销原答复，责令重新答复",
+                    deadline_days=20,
+                    deadline_unit="working_days",
+                )
+            )
+        return steps
+
+
+def prepare_database(path: Path) -> str:
+    """A fresh demo database; refuse to touch a file that is not an earlier demo."""
+    if path.exists():
+        import sqlite3
+
+        try:
+            with sqlite3.connect(path) as conn:
+                actors = {r[0] for r in conn.execute("SELECT DISTINCT actor_name FROM events")}
+        except sqlite3.Error:
+            actors = {"?"}
+        if any(not a.endswith(DEMO_SUFFIX) for a in actors):
+            raise InvalidInput(
+                f"{path} 不是演示数据库（含非演示人员办理的记录），不会覆盖；"
+                "请用 --db 指定其他文件",
+                field="db",
+                rule="the demo never overwrites real data",
+            )
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path.resolve()}"
+
+
+def run_demo(
+    path: Path,
+    seed: int = 2026,
+    cases: int = 150,
+    progress: Callable[[Iterator[Step], int], Iterator[Step]] | None = None,
+) -> DemoResult:
+    engine = open_engine(prepare_database(path), upgrade=True)
+    rng = random.Random(seed)
+    planner = _Planner(engine, rng)
+    last_receipt = date(2026, 8, 31)  # later receipts would still be open at END
+    days = [d for d in _days(START, last_receipt) if planner.cal.is_working_day(d)]
+    steps: list[Step] = []
+    for key in range(cases):
+        steps.extend(planner.plan(key, rng.choice(days)))
+    steps = sorted(s for s in steps if s.on <= END)
+    ids: dict[int, int] = {}
+    refused: list[str] = []
+    stream: Iterator[Step] = iter(steps)
+    if progress is not None:
+        stream = progress(stream, len(steps))
+    made = 0
+    for step in stream:
+        now = datetime.combine(step.on, time(16, 30), TIMEZONE)
+        try:
+            if step.move == "register":
+                ids[step.case_key] = engine.register(
+                    step.actor, on=step.on, now=now, **step.inputs
+                ).id
+            elif step.case_key in ids:
+                engine.move(
+                    ids[step.case_key], step.move, step.actor, on=step.on, now=now, **step.inputs
+                )
+            made += 1
+        except CaseworkError as err:  # the engine refusing a scripted move is part of the show
+            refused.append(f"案件 {ids.get(step.case_key, '?')} {step.move}：{err}")
+    engine.db.dispose()
+    return DemoResult(path, len(ids), made, END, refused)
+
+
+def _days(start: date, end: date) -> Iterator[date]:
+    d = start
+    while d <= end:
+        yield d
+        d += timedelta(days=1)

@@ -1,0 +1,234 @@
+"""The layering of design.md §2: the pure core does no I/O and never reads the clock.
+
+Every module under casework/domain/ and the pure workflow modules are parsed with ``ast``
+(not imported), so an import hidden inside a function is found too.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+import casework
+
+PACKAGE = Path(casework.__file__).resolve().parent
+DOMAIN = sorted((PACKAGE / "domain").glob("*.py"))
+PURE_WORKFLOW = [PACKAGE / "workflow" / f"{name}.py" for name in ("definition", "guards", "apply")]
+PURE = DOMAIN + PURE_WORKFLOW
+
+FORBIDDEN_MODULES = (
+    "os",
+    "io",
+    "pathlib",
+    "socket",
+    "sqlite3",
+    "sqlalchemy",
+    "sqlmodel",
+    "psycopg",
+    "subprocess",
+    "shutil",
+    "requests",
+    "urllib",
+    "http",
+    "tomllib",
+    "chinese_calendar",
+    "time",
+    "casework.store",
+    "casework.services",
+    "casework.cli",
+)
+# Reading the clock or opening a file, as dotted names after resolving import aliases.
+FORBIDDEN_CALLS = frozenset(
+    {
+        "datetime.date.today",
+        "datetime.datetime.now",
+        "datetime.datetime.today",
+        "datetime.datetime.utcnow",
+        "time.time",
+        "open",
+        "builtins.open",
+        "io.open",
+    }
+)
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+
+
+def imported_modules(tree: ast.AST, module: str) -> list[str]:
+    """Every module the source imports (``from x import y`` gives x and x.y), made absolute."""
+    found: list[str] = []
+    package = module.rsplit(".", 1)[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                anchor = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{anchor}.{base}" if base else anchor
+            found.append(base)
+            found.extend(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return found
+
+
+def aliases(tree: ast.AST) -> dict[str, str]:
+    """Local name -> dotted origin, e.g. ``dt`` -> ``datetime.datetime``."""
+    names: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    names[top] = top
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def dotted(node: ast.AST, names: dict[str, str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(names.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+def clock_and_file_uses(tree: ast.AST) -> list[str]:
+    """Uses (called or merely referenced, e.g. ``default_factory=date.today``) of a forbidden
+    callable, with their line numbers."""
+    names = aliases(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name | ast.Attribute) and isinstance(
+            getattr(node, "ctx", None), ast.Load
+        ):
+            name = dotted(node, names)
+            if name in FORBIDDEN_CALLS:
+                found.append(f"{name} (line {node.lineno})")
+    return found
+
+
+def forbidden_imports(modules: list[str]) -> list[str]:
+    return sorted(
+        {m for m in modules for bad in FORBIDDEN_MODULES if m == bad or m.startswith(f"{bad}.")}
+    )
+
+
+def parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+# -- the checker itself catches what it must -----------------------------------------------
+
+BAD_SOURCE = """
+import os.path
+from datetime import date, datetime as dt
+import time as t
+from ..store import repository
+from casework.cli.main import app
+
+def f():
+    import sqlite3
+    with open("x") as fh:
+        pass
+    return date.today(), dt.now(), t.time()
+
+class C:
+    made = dt.utcnow
+"""
+
+
+def test_checker_finds_hidden_imports_and_clock_reads() -> None:
+    tree = ast.parse(BAD_SOURCE)
+    modules = imported_modules(tree, "casework.domain.bad")
+    assert forbidden_imports(modules) == [
+        "casework.cli",
+        "casework.cli.main",
+        "casework.cli.main.app",
+        "casework.store",
+        "casework.store.repository",
+        "os.path",
+        "sqlite3",
+        "time",
+    ]
+    uses = sorted(u.split(" ")[0] for u in clock_and_file_uses(tree))
+    assert uses == [
+        "datetime.date.today",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "open",
+        "time.time",
+    ]
+
+
+def test_checker_passes_clean_source() -> None:
+    tree = ast.parse(
+        "from datetime import date, timedelta\n"
+        "from casework.domain.clocks import Clock\n"
+        "def f(today: date) -> date:\n    return today + timedelta(days=1)\n"
+    )
+    assert forbidden_imports(imported_modules(tree, "casework.domain.x")) == []
+    assert clock_and_file_uses(tree) == []
+
+
+# -- the real modules ----------------------------------------------------------------------
+
+
+def test_the_pure_modules_exist() -> None:
+    names = {p.name for p in DOMAIN}
+    assert {"calendar.py", "clocks.py", "case.py", "rules.py"} <= names
+    for path in PURE_WORKFLOW:
+        assert path.is_file(), path
+
+
+@pytest.mark.parametrize("path", PURE, ids=lambda p: module_name(p))
+def test_no_io_imports(path: Path) -> None:
+    modules = imported_modules(parse(path), module_name(path))
+    bad = forbidden_imports(modules)
+    assert not bad, f"{module_name(path)} imports {bad}; it imports: {sorted(set(modules))}"
+
+
+@pytest.mark.parametrize("path", PURE, ids=lambda p: module_name(p))
+def test_no_clock_or_file_access(path: Path) -> None:
+    uses = clock_and_file_uses(parse(path))
+    assert not uses, f"{module_name(path)} reads the clock or opens a file: {uses}"
+
+
+def allowed_in_domain(module: str) -> bool:
+    """Standard library, casework.domain, casework.errors (``from casework import errors``
+    names the bare package first, which is no import of its own)."""
+    if module.split(".")[0] in sys.stdlib_module_names:
+        return True
+    return module == "casework" or any(
+        module == ok or module.startswith(f"{ok}.") for ok in ("casework.domain", "casework.errors")
+    )
+
+
+def test_domain_rule_itself() -> None:
+    allowed = ["datetime", "collections.abc", "__future__", "casework.errors.InvalidInput"]
+    allowed += ["casework.domain.clocks", "casework"]
+    refused = ["chinese_calendar", "transitions", "casework.workflow.loader", "casework.views"]
+    assert all(allowed_in_domain(m) for m in allowed)
+    assert not any(allowed_in_domain(m) for m in refused)
+
+
+@pytest.mark.parametrize("path", DOMAIN, ids=lambda p: module_name(p))
+def test_domain_imports_only_stdlib_domain_and_errors(path: Path) -> None:
+    modules = imported_modules(parse(path), module_name(path))
+    outside = sorted({m for m in modules if not allowed_in_domain(m)})
+    assert not outside, (
+        f"{module_name(path)} may import only the standard library, casework.domain and "
+        f"casework.errors; it imports {outside} (all its imports: {sorted(set(modules))})"
+    )
