@@ -1,59 +1,54 @@
-"""Use cases over one database: register, move, read, worklist, verify, recompute.
+"""Use cases over one database: open a dossier, move it, read, worklist, verify, recompute.
 
-The engine owns the transaction: a move's state, event, clocks and case fields are written
-together or not at all, and a move against a stale case version raises ``StaleCase``.
+The engine owns the transaction: a move's state, event, clocks, case fields, the parent move it
+may trigger (a review decision reopening its case) and whatever the move hooks write (letters,
+outbox rows) commit together or not at all. A move against a stale version raises ``StaleCase``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy import Engine as DbEngine
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session
 
 from casework.calendar_sources import load_calendar
 from casework.domain import clocks as clk
 from casework.domain.case import CASE_FIELDS, CaseSnapshot
 from casework.domain.roles import Actor
-from casework.errors import CaseworkError, StaleCase, UnknownCalendarYear
+from casework.errors import CaseworkError, InvalidInput, StaleCase, UnknownCalendarYear
 from casework.organisation import load_units
 from casework.settings import TIMEZONE, Settings
 from casework.store import migrate
 from casework.store.db import WRITE, create_db_engine
 from casework.store.repository import (
+    CASES,
+    CLOCKS,
+    EVENTS,
     GENESIS,
     LoadedCase,
-    clock_from_rows,
     event_hash,
     load_case,
+    load_clocks,
     save_move,
 )
-from casework.store.tables import CaseRow, ClockPauseRow, ClockRow, EventRow, UnitRow
-from casework.views import (
-    CaseView,
-    ClockView,
-    Discrepancy,
-    EventView,
-    PauseView,
-    WorkItem,
-)
-from casework.workflow.apply import Workflow, allowed_moves, evolve, prepare
+from casework.store.tables import UnitRow
+from casework.views import CaseView, ClockView, Discrepancy, EventView, PauseView, WorkItem
+from casework.workflow.apply import PreparedMove, Workflow, allowed_moves, evolve, prepare
 from casework.workflow.fields import parse_date
-from casework.workflow.loader import Problems, load_flows, load_rule_book
+from casework.workflow.loader import Problems, load_flows, load_rule_books
 from casework.workflow.machine import FlowMachine
 
-FLOW = "application"
+APPLICATION = "application"
+UNITS = UnitRow.__table__  # type: ignore[attr-defined]
 
 
 def build_workflow(states_dir: Path, units: frozenset[str]) -> Workflow:
-    rules = load_rule_book(states_dir)
+    rules = load_rule_books(states_dir)
     flows = load_flows(states_dir, rules)
     return Workflow(
         flows={name: FlowMachine(f) for name, f in flows.items()},
@@ -73,12 +68,30 @@ class Clock:
     def of(cls, now: datetime | None) -> Clock:
         now = now or datetime.now(TIMEZONE)
         if now.tzinfo is None:
-            raise CaseworkError("now 必须带时区", field="now", rule="timezone-aware time")
+            raise InvalidInput("now 必须带时区", field="now", rule="timezone-aware time")
         return cls(now.astimezone(TIMEZONE))
 
     @property
     def today(self) -> date:
         return self.now.date()
+
+
+@dataclass(frozen=True)
+class MoveRecord:
+    """What a move hook sees, inside the move's transaction (write with ``conn``)."""
+
+    conn: Connection
+    engine: Engine
+    case_id: int
+    version: int
+    before: CaseSnapshot
+    after: CaseSnapshot
+    prepared: PreparedMove
+    actor: Actor
+    now: datetime
+
+
+MoveHook = Callable[[MoveRecord], None]
 
 
 class Engine:
@@ -88,8 +101,11 @@ class Engine:
         self.db = db
         self.settings = settings
         self._writer = db.execution_options(**WRITE)
-        with Session(db) as s:
-            units = frozenset(s.scalars(select(UnitRow.code)))
+        # Called for every move (parent moves included) before the transaction commits; an
+        # exception in a hook rolls the whole move back.
+        self.hooks: list[MoveHook] = []
+        with db.connect() as conn:
+            units = frozenset(conn.scalars(select(UNITS.c.code)))
         self.workflow = build_workflow(settings.states_dir, units)
 
     # ------------------------------------------------------------ moves
@@ -103,7 +119,28 @@ class Engine:
         **inputs: Any,
     ) -> CaseView:
         """Register a new application; ``on`` is its legal receipt date (2019 Art. 31)."""
-        return self._move(None, "register", actor, on, now, None, inputs)
+        return self.start(APPLICATION, "register", actor, on=on, now=now, **inputs)
+
+    def start(
+        self,
+        flow: str,
+        move: str,
+        actor: Actor,
+        *,
+        parent: int | None = None,
+        on: date | str | None = None,
+        now: datetime | None = None,
+        **inputs: Any,
+    ) -> CaseView:
+        """Open a new dossier of ``flow`` with its first move (a review or lawsuit names the
+        case it is about as ``parent``)."""
+        if flow not in self.workflow.flows:
+            raise InvalidInput(
+                f"未知的流程 {flow!r}；可选：{'、'.join(self.workflow.flows)}",
+                field="flow",
+                rule="known flows",
+            )
+        return self._move(None, move, actor, on, now, None, inputs, flow=flow, parent_id=parent)
 
     def move(
         self,
@@ -128,47 +165,118 @@ class Engine:
         now: datetime | None,
         expected_version: int | None,
         inputs: dict[str, Any],
+        flow: str = APPLICATION,
+        parent_id: int | None = None,
     ) -> CaseView:
         clock = Clock.of(now)
         day = parse_date("on", on) if on is not None else clock.today
-        with Session(self._writer, expire_on_commit=False) as s:
-            loaded = load_case(s, case_id) if case_id is not None else None
-            before = loaded.snapshot if loaded else CaseSnapshot()
-            if loaded and expected_version is not None and loaded.row.version != expected_version:
+        with self._writer.begin() as conn:
+            loaded = load_case(conn, case_id) if case_id is not None else None
+            before = loaded.snapshot if loaded else CaseSnapshot(flow=flow, parent_id=parent_id)
+            if loaded and expected_version is not None and loaded.version != expected_version:
                 raise StaleCase(
-                    f"案件 {case_id} 已被他人更新（当前版本 {loaded.row.version}，"
+                    f"案件 {case_id} 已被他人更新（当前版本 {loaded.version}，"
                     f"你看到的是 {expected_version}），请刷新后重试",
                     case=case_id,
                     move=move,
                     state=before.state,
                     rule="optimistic locking",
                 )
+            parent = self._parent_of(conn, before)
             prepared = prepare(
-                self.workflow, FLOW, before, move, actor, inputs, day, clock.today, case_id
+                self.workflow,
+                before,
+                move,
+                actor,
+                inputs,
+                day,
+                clock.today,
+                case_id,
+                parent.snapshot if parent else None,
             )
-            after = evolve(self.workflow, FLOW, before, prepared)
-            try:
-                row = save_move(
-                    s,
-                    loaded,
-                    after,
-                    move=move,
-                    actor=actor,
-                    payload=prepared.params,
-                    now=clock.now,
-                    calendar=self.workflow.calendar,
-                )
-                s.commit()
-            except (StaleDataError, IntegrityError):
-                s.rollback()
-                raise StaleCase(
-                    f"案件 {case_id} 在办理过程中被他人更新，本次操作未保存，请刷新后重试",
-                    case=case_id,
-                    move=move,
-                    state=before.state,
-                    rule="optimistic locking",
-                ) from None
-            return self._view(row.id, row.version, after, clock.today)  # type: ignore[arg-type]
+            after = evolve(self.workflow, before, prepared)
+            new_id, version = self._save(conn, loaded, before, after, prepared, actor, clock)
+            if prepared.move.parent is not None and parent is not None:
+                self._parent_move(conn, parent, prepared, actor, clock)
+        return self._view(new_id, version, after, clock.today)
+
+    def _save(
+        self,
+        conn: Connection,
+        loaded: LoadedCase | None,
+        before: CaseSnapshot,
+        after: CaseSnapshot,
+        prepared: PreparedMove,
+        actor: Actor,
+        clock: Clock,
+    ) -> tuple[int, int]:
+        case_id, version = save_move(
+            conn,
+            loaded,
+            after,
+            move=prepared.move.name,
+            actor=actor,
+            payload=prepared.params,
+            now=clock.now,
+            calendar=self.workflow.calendar,
+        )
+        for hook in self.hooks:
+            hook(
+                MoveRecord(conn, self, case_id, version, before, after, prepared, actor, clock.now)
+            )
+        return case_id, version
+
+    def _parent_of(self, conn: Connection, case: CaseSnapshot) -> LoadedCase | None:
+        expected = self.workflow.flows[case.flow].flow.parent_flow
+        if expected is None:
+            return None
+        if case.parent_id is None:
+            raise InvalidInput(
+                f"{case.flow} 必须指明所针对的 {expected} 案件（parent）",
+                field="parent",
+                rule="a proceeding belongs to a case",
+            )
+        parent = load_case(conn, case.parent_id)
+        if parent.snapshot.flow != expected:
+            raise InvalidInput(
+                f"案件 {case.parent_id} 是 {parent.snapshot.flow}，不是 {expected}",
+                field="parent",
+                case=case.parent_id,
+                rule="a proceeding belongs to a case",
+            )
+        return parent
+
+    def _parent_move(
+        self,
+        conn: Connection,
+        parent: LoadedCase,
+        child: PreparedMove,
+        actor: Actor,
+        clock: Clock,
+    ) -> None:
+        spec = child.move.parent
+        assert spec is not None
+        inputs = {}
+        for name, value in spec.inputs.items():
+            if value == "$on":
+                inputs[name] = child.on
+            elif isinstance(value, str) and value.startswith("$"):
+                if child.params.get(value[1:]) is not None:
+                    inputs[name] = child.params[value[1:]]
+            else:
+                inputs[name] = value
+        prepared = prepare(
+            self.workflow,
+            parent.snapshot,
+            spec.move,
+            actor,
+            inputs,
+            child.on,
+            clock.today,
+            parent.id,
+        )
+        after = evolve(self.workflow, parent.snapshot, prepared)
+        self._save(conn, parent, parent.snapshot, after, prepared, actor, clock)
 
     # ------------------------------------------------------------ reading
 
@@ -181,7 +289,8 @@ class Engine:
         events: list[EventView] | None = None,
         allowed: list[str] | None = None,
     ) -> CaseView:
-        rules = self.workflow.rules.named(snap.rule_set) if snap.rule_set else None
+        book = self.workflow.rules[snap.flow]
+        rules = book.named(snap.rule_set) if snap.rule_set else None
         cal = self.workflow.calendar
         clocks = []
         for c in snap.clocks:
@@ -209,15 +318,19 @@ class Engine:
                     pauses=[PauseView(p.reason, p.since, p.until) for p in c.pauses],
                 )
             )
-        flow = self.workflow.flows[FLOW].flow
+        flow = self.workflow.flows[snap.flow].flow
+        fields = {name: snap.fields.get(name) for name in CASE_FIELDS}
+        details = {k: v for k, v in snap.fields.items() if k not in CASE_FIELDS}
         return CaseView(
             id=case_id,
             version=version,
-            flow=FLOW,
+            flow=snap.flow,
+            parent_id=snap.parent_id,
             state=snap.state,
             state_label=flow.states[snap.state].label,
             rule_set=snap.rule_set or "",
-            fields={name: snap.fields.get(name) for name in CASE_FIELDS},
+            fields=fields,
+            details=details,
             clocks=clocks,
             events=events or [],
             allowed_moves=allowed or [],
@@ -228,8 +341,9 @@ class Engine:
     ) -> CaseView:
         """A case with its clocks, its timeline and (given an actor) the moves open to them."""
         clock = Clock.of(now)
-        with Session(self.db) as s:
-            loaded = load_case(s, case_id)
+        with self.db.connect() as conn:
+            loaded = load_case(conn, case_id)
+            parent = self._parent_of(conn, loaded.snapshot)
             events = [
                 EventView(
                     e.seq,
@@ -243,18 +357,26 @@ class Engine:
                     e.recorded_at,
                     dict(e.payload),
                 )
-                for e in s.scalars(
-                    select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
+                for e in conn.execute(
+                    select(EVENTS).where(EVENTS.c.case_id == case_id).order_by(EVENTS.c.seq)
                 )
             ]
-        allowed = (
-            allowed_moves(self.workflow, FLOW, loaded.snapshot, actor, clock.today)
-            if actor is not None
-            else []
-        )
-        return self._view(
-            case_id, loaded.row.version, loaded.snapshot, clock.today, events, allowed
-        )
+        allowed = []
+        if actor is not None:
+            allowed = allowed_moves(
+                self.workflow,
+                loaded.snapshot,
+                actor,
+                clock.today,
+                parent.snapshot if parent else None,
+            )
+        return self._view(case_id, loaded.version, loaded.snapshot, clock.today, events, allowed)
+
+    def children(self, case_id: int) -> list[int]:
+        """The reviews and lawsuits about a case."""
+        with self.db.connect() as conn:
+            query = select(CASES.c.id).where(CASES.c.parent_id == case_id).order_by(CASES.c.id)
+            return list(conn.scalars(query))
 
     def worklist(
         self,
@@ -263,52 +385,67 @@ class Engine:
         now: datetime | None = None,
         overdue: bool = False,
         due_within: int | None = None,
+        flow: str | None = None,
         limit: int | None = None,
     ) -> list[WorkItem]:
-        """Open cases ordered by their most urgent open clock (paused clocks last).
+        """Open dossiers ordered by their most urgent open clock (paused clocks last).
 
-        ``overdue`` keeps cases whose most urgent clock has run out; ``due_within`` those due
-        within that many working days (overdue ones included).
+        ``overdue`` keeps those whose most urgent clock has run out; ``due_within`` those due
+        within that many working days (overdue ones included). Window clocks (the correction
+        notice) drop out once their window has closed: missing them is no breach.
         """
         clock = Clock.of(now)
         query = (
-            select(CaseRow, ClockRow)
-            .join(ClockRow, ClockRow.case_id == CaseRow.id)  # type: ignore[arg-type]
-            .where(ClockRow.status.in_(clk.OPEN_STATUSES))  # type: ignore[attr-defined]
-            .order_by(ClockRow.due_on.is_(None), ClockRow.due_on, CaseRow.id)  # type: ignore[union-attr]
+            select(
+                CASES.c.id,
+                CASES.c.flow,
+                CASES.c.state,
+                CASES.c.unit,
+                CASES.c.rule_set,
+                CASES.c.applicant_name,
+                CASES.c.received_on,
+                CLOCKS.c.kind,
+                CLOCKS.c.due_on,
+            )
+            .join(CLOCKS, CLOCKS.c.case_id == CASES.c.id)
+            .where(CLOCKS.c.status.in_(clk.OPEN_STATUSES))
+            .order_by(CLOCKS.c.due_on.is_(None), CLOCKS.c.due_on, CASES.c.id)
         )
         if unit is not None:
-            query = query.where(CaseRow.unit == unit)
+            query = query.where(CASES.c.unit == unit)
+        if flow is not None:
+            query = query.where(CASES.c.flow == flow)
         seen: set[int] = set()
         items: list[WorkItem] = []
         cal = self.workflow.calendar
-        with Session(self.db) as s:
-            for case, c in s.execute(query):
-                spec = self.workflow.rules.named(case.rule_set).clocks.get(c.kind)
+        with self.db.connect() as conn:
+            for r in conn.execute(query):
+                spec = self.workflow.rules[r.flow].named(r.rule_set).clocks.get(r.kind)
                 window_closed = (
                     spec is not None
                     and spec.nature == "window"
-                    and (c.due_on is None or c.due_on < clock.today)
+                    and (r.due_on is None or r.due_on < clock.today)
                 )
-                if case.id in seen or window_closed:
+                if r.id in seen or window_closed:
                     continue
-                seen.add(case.id)
-                left = None
-                if c.due_on is not None:
-                    left = clk.working_days_left(c.due_on, clock.today, cal)
+                seen.add(r.id)
+                left = (
+                    None if r.due_on is None else clk.working_days_left(r.due_on, clock.today, cal)
+                )
                 if overdue and (left is None or left >= 0):
                     continue
                 if due_within is not None and (left is None or left > due_within):
                     continue
                 items.append(
                     WorkItem(
-                        case.id,
-                        case.state,
-                        case.unit,
-                        case.applicant_name,
-                        case.received_on,
-                        c.kind,
-                        c.due_on,
+                        r.id,
+                        r.flow,
+                        r.state,
+                        r.unit,
+                        r.applicant_name,
+                        r.received_on,
+                        r.kind,
+                        r.due_on,
                         left,
                     )
                 )
@@ -316,41 +453,51 @@ class Engine:
                     break
         return items
 
+    def count_cases_by(self, column: str, flow: str = APPLICATION) -> dict[Any, int]:
+        """How many cases per value of a case column (state, outcome, unit...), in SQL."""
+        col = CASES.c[column]
+        with self.db.connect() as conn:
+            query = select(col, func.count()).where(CASES.c.flow == flow).group_by(col)
+            return {value: count for value, count in conn.execute(query)}
+
+    def count_clocks(self) -> dict[tuple[str, str], int]:
+        """How many clocks per (kind, status), in SQL."""
+        with self.db.connect() as conn:
+            query = select(CLOCKS.c.kind, CLOCKS.c.status, func.count()).group_by(
+                CLOCKS.c.kind, CLOCKS.c.status
+            )
+            return {(k, st): n for k, st, n in conn.execute(query)}
+
     # ------------------------------------------------------------ integrity
 
     def _case_ids(self, batch: int = 500) -> Iterator[list[int]]:
         last = 0
         while True:
-            with Session(self.db) as s:
-                ids = list(
-                    s.scalars(
-                        select(CaseRow.id)
-                        .where(CaseRow.id > last)
-                        .order_by(CaseRow.id)
-                        .limit(batch)
-                    )
-                )
+            with self.db.connect() as conn:
+                query = select(CASES.c.id).where(CASES.c.id > last).order_by(CASES.c.id)
+                ids = list(conn.scalars(query.limit(batch)))
             if not ids:
                 return
-            yield ids  # type: ignore[misc]
-            last = ids[-1]  # type: ignore[assignment]
+            yield ids
+            last = ids[-1]
 
     def verify(self) -> list[Discrepancy]:
         """Replay every case's events; list every difference from the stored rows."""
         found: list[Discrepancy] = []
         for ids in self._case_ids():
-            with Session(self.db) as s:
+            with self.db.connect() as conn:
                 for case_id in ids:
-                    found.extend(self._verify_case(s, case_id))
+                    found.extend(self._verify_case(conn, case_id))
         return found
 
-    def _verify_case(self, s: Session, case_id: int) -> list[Discrepancy]:
-        loaded = load_case(s, case_id)
+    def _verify_case(self, conn: Connection, case_id: int) -> list[Discrepancy]:
+        loaded = load_case(conn, case_id)
         events = list(
-            s.scalars(select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq))
+            conn.execute(select(EVENTS).where(EVENTS.c.case_id == case_id).order_by(EVENTS.c.seq))
         )
         out: list[Discrepancy] = []
-        prev, snap = GENESIS, CaseSnapshot()
+        prev = GENESIS
+        snap = CaseSnapshot(flow=loaded.snapshot.flow, parent_id=loaded.snapshot.parent_id)
         for e in events:
             actor = Actor(e.actor_name, e.actor_role, e.actor_unit)
             digest = event_hash(
@@ -372,17 +519,9 @@ class Engine:
             prev = e.hash
             try:
                 p = prepare(
-                    self.workflow,
-                    FLOW,
-                    snap,
-                    e.move,
-                    actor,
-                    e.payload,
-                    e.occurred_on,
-                    None,
-                    case_id,
+                    self.workflow, snap, e.move, actor, e.payload, e.occurred_on, None, case_id
                 )
-                nxt = evolve(self.workflow, FLOW, snap, p)
+                nxt = evolve(self.workflow, snap, p)
             except CaseworkError as err:
                 out.append(Discrepancy(case_id, f"event {e.seq} {e.move} replay", "ok", str(err)))
                 return out
@@ -396,95 +535,76 @@ class Engine:
                     )
                 )
             snap = nxt
-        out.extend(self._compare(case_id, loaded, snap, prev, len(events)))
+        out.extend(self._compare(loaded, snap, prev, len(events)))
         return out
 
     def _compare(
-        self,
-        case_id: int,
-        loaded: LoadedCase,
-        replayed: CaseSnapshot,
-        last_hash: str,
-        count: int,
+        self, loaded: LoadedCase, replayed: CaseSnapshot, last_hash: str, count: int
     ) -> list[Discrepancy]:
-        stored, row, cal = loaded.snapshot, loaded.row, self.workflow.calendar
-        out = []
+        stored, cal = loaded.snapshot, self.workflow.calendar
         pairs: list[tuple[str, Any, Any]] = [
             ("state", stored.state, replayed.state),
             ("rule_set", stored.rule_set, replayed.rule_set),
             ("last_on", stored.last_on, replayed.last_on),
-            ("last_event_hash", row.last_event_hash, last_hash),
-            ("event_count", row.event_count, count),
+            ("last_event_hash", loaded.last_event_hash, last_hash),
+            ("event_count", loaded.event_count, count),
         ]
         pairs += [
             (f"field {k}", stored.fields.get(k), replayed.fields.get(k))
-            for k in replayed.fields.keys() | stored.fields.keys()
-            if stored.fields.get(k) is not None or replayed.fields.get(k) is not None
+            for k in sorted(replayed.fields.keys() | stored.fields.keys())
         ]
         pairs.append(("clock count", len(stored.clocks), len(replayed.clocks)))
         for i, (a, b) in enumerate(zip(stored.clocks, replayed.clocks, strict=False)):
             pairs.append((f"clock {i} {b.kind}", a, b))
             if b.is_open:  # a closed clock keeps the due date that was in force when it closed
-                due = clk.due_date(b, cal)
-                pairs.append((f"clock {i} {b.kind} due_on", loaded.clock_rows[i].due_on, due))
-        out.extend(Discrepancy(case_id, what, s, r) for what, s, r in pairs if s != r)
-        return out
+                pairs.append((f"clock {i} {b.kind} due_on", loaded.due_on[i], clk.due_date(b, cal)))
+        return [Discrepancy(loaded.id, what, s, r) for what, s, r in pairs if s != r]
 
-    def recompute_clocks(self, *, now: datetime | None = None) -> list[tuple[int, str, Any, Any]]:
+    def recompute_clocks(self) -> list[tuple[int, str, Any, Any]]:
         """Re-derive the due date of every open clock (after a calendar correction)."""
         changed = []
-        with Session(self._writer) as s:
-            rows = s.scalars(
-                select(ClockRow).where(ClockRow.status.in_(clk.OPEN_STATUSES))  # type: ignore[attr-defined]
-            ).all()
-            pauses = _pauses_by_clock(s, [r.id for r in rows])  # type: ignore[misc]
-            for r in rows:
-                due = clk.due_date(clock_from_rows(r, pauses.get(r.id, [])), self.workflow.calendar)  # type: ignore[arg-type]
-                if due != r.due_on:
-                    changed.append((r.case_id, r.kind, r.due_on, due))
-                    r.due_on = due
-            s.commit()
-        return changed
-
-    def count_cases_by(self, column: str) -> dict[Any, int]:
-        """How many cases per value of a case column (state, outcome, unit...), in SQL."""
-        col = getattr(CaseRow, column)
-        with Session(self.db) as s:
-            query = select(col, func.count()).group_by(col)
-            return {value: count for value, count in s.execute(query)}
-
-    def count_clocks(self) -> dict[tuple[str, str], int]:
-        """How many clocks per (kind, status), in SQL."""
-        with Session(self.db) as s:
-            query = select(ClockRow.kind, ClockRow.status, func.count()).group_by(
-                ClockRow.kind, ClockRow.status
+        with self._writer.begin() as conn:
+            case_ids = list(
+                conn.scalars(
+                    select(CLOCKS.c.case_id)
+                    .where(CLOCKS.c.status.in_(clk.OPEN_STATUSES))
+                    .distinct()
+                )
             )
-            return {(k, st): n for k, st, n in s.execute(query)}
-
-
-def _pauses_by_clock(s: Session, clock_ids: list[int]) -> dict[int, list[Any]]:
-    out: dict[int, list[Any]] = {}
-    for chunk_start in range(0, len(clock_ids), 500):
-        chunk = clock_ids[chunk_start : chunk_start + 500]
-        for p in s.scalars(
-            select(ClockPauseRow)
-            .where(ClockPauseRow.clock_id.in_(chunk))  # type: ignore[attr-defined]
-            .order_by(ClockPauseRow.clock_id, ClockPauseRow.seq)
-        ):
-            out.setdefault(p.clock_id, []).append(p)
-    return out
+            for start in range(0, len(case_ids), 500):
+                batch = load_clocks(conn, case_ids[start : start + 500])
+                for case_id, entries in batch.items():
+                    for entry in entries:
+                        clock = entry.stored.clock
+                        if not clock.is_open:
+                            continue
+                        due = clk.due_date(clock, self.workflow.calendar)
+                        if due != entry.due_on:
+                            changed.append((case_id, clock.kind, entry.due_on, due))
+                            conn.execute(
+                                update(CLOCKS)
+                                .where(CLOCKS.c.id == entry.stored.id)
+                                .values(due_on=due)
+                            )
+        return changed
 
 
 def sync_units(db: DbEngine, states_dir: Path) -> int:
     """Insert or update the units of states/organisation.toml; returns how many were written."""
     units = load_units(states_dir)
-    with Session(db.execution_options(**WRITE)) as s:
+    with db.execution_options(**WRITE).begin() as conn:
+        existing = set(conn.scalars(select(UNITS.c.code)))
         for u in units:
-            row = s.get(UnitRow, u.code) or UnitRow(code=u.code, name=u.name, group=u.group)
-            row.name, row.group = u.name, u.group
-            row.seed_number, row.from_seed = u.seed_number, u.from_seed
-            s.add(row)
-        s.commit()
+            values = {
+                "name": u.name,
+                "group": u.group,
+                "seed_number": u.seed_number,
+                "from_seed": u.from_seed,
+            }
+            if u.code in existing:
+                conn.execute(update(UNITS).where(UNITS.c.code == u.code).values(**values))
+            else:
+                conn.execute(insert(UNITS), {"code": u.code, **values})
     return len(units)
 
 
@@ -506,7 +626,7 @@ def open_engine(
     if upgrade:
         migrate.upgrade(db)
         sync_units(db, settings.states_dir)
-    elif migrate.current_revision(db) != migrate.head_revision():
+    elif not migrate.is_current(db):
         raise CaseworkError(
             f"数据库 {db.url.render_as_string(hide_password=True)} 尚未初始化或结构不是最新版本："
             "请先运行 casework db upgrade",
@@ -520,7 +640,7 @@ def check_states(states_dir: Path, engine: Engine | None = None) -> list[str]:
     """Every problem in the rule files (and, given a database, stored cases they strand)."""
     problems = Problems()
     try:
-        rules = load_rule_book(states_dir, problems)
+        rules = load_rule_books(states_dir, problems)
         flows = load_flows(states_dir, rules, problems)
         load_calendar(states_dir)
         load_units(states_dir)
@@ -528,11 +648,8 @@ def check_states(states_dir: Path, engine: Engine | None = None) -> list[str]:
         problems.append(str(err))
         return problems
     if engine is not None:
-        known = flows[FLOW].states
-        for state, count in engine.count_cases_by("state").items():
-            if state not in known:
-                problems.add(
-                    str(states_dir / f"{FLOW}.toml"),
-                    f"数据库中有 {count} 件案件处于已删除的状态 {state!r}",
-                )
+        for name, flow in flows.items():
+            for state, count in engine.count_cases_by("state", flow=name).items():
+                if state not in flow.states:
+                    problems.add(flow.path, f"数据库中有 {count} 件案件处于已删除的状态 {state!r}")
     return problems

@@ -60,10 +60,12 @@ class CaseView:
     id: int
     version: int
     flow: str
+    parent_id: int | None
     state: str
     state_label: str
     rule_set: str
     fields: dict[str, Any]
+    details: dict[str, Any]  # the flow's own fields (a review's body, procedure, result...)
     clocks: list[ClockView]
     events: list[EventView] = field(default_factory=list)
     allowed_moves: list[str] = field(default_factory=list)
@@ -75,6 +77,7 @@ class CaseView:
 @dataclass(frozen=True)
 class WorkItem:
     case_id: int
+    flow: str
     state: str
     unit: str | None
     applicant_name: str

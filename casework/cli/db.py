@@ -22,7 +22,8 @@ def upgrade(db: str = DbOption, states: str = StatesDirOption) -> None:
     engine = create_db_engine(db_url(db))
     migrate.upgrade(engine)
     count = sync_units(engine, states_dir(states))
-    typer.echo(f"数据库已升级到 {migrate.head_revision()}，载入单位 {count} 个。")
+    heads = "、".join(sorted(migrate.head_revisions()))
+    typer.echo(f"数据库已升级到 {heads}，载入单位 {count} 个。")
 
 
 @app.command()
@@ -34,5 +35,8 @@ def current(db: str = DbOption) -> None:
     from casework.store import migrate
     from casework.store.db import create_db_engine
 
-    rev = migrate.current_revision(create_db_engine(db_url(db)))
-    typer.echo(f"当前：{rev or '未初始化'}；最新：{migrate.head_revision()}")
+    current = migrate.current_revisions(create_db_engine(db_url(db)))
+    heads = migrate.head_revisions()
+    typer.echo(
+        f"当前：{'、'.join(sorted(current)) or '未初始化'}；最新：{'、'.join(sorted(heads))}"
+    )

@@ -8,7 +8,8 @@ from typing import Any
 
 from casework.domain.clocks import Clock
 
-# Case fields that moves may set, and their kind ("date" values are ISO strings in events).
+# Columns of a case that moves may set, and their kind ("date" values are ISO strings in
+# events). Every flow shares them; a flow declares its other fields under [details].
 CASE_FIELDS: dict[str, str] = {
     "channel": "text",
     "received_on": "date",
@@ -29,8 +30,12 @@ CASE_FIELDS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class CaseSnapshot:
+    """A dossier of one flow. ``fields`` holds the case columns and the flow's own details."""
+
+    flow: str = "application"
     state: str = "new"
     rule_set: str | None = None
+    parent_id: int | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     clocks: tuple[Clock, ...] = ()
     last_on: date | None = None  # date of the latest act: a move may not go back before it

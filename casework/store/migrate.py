@@ -17,16 +17,21 @@ def _config() -> Config:
     return cfg
 
 
-def head_revision() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head() or ""
+def head_revisions() -> frozenset[str]:
+    """The newest revision of every branch (features add their tables on branches)."""
+    return frozenset(ScriptDirectory.from_config(_config()).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> frozenset[str]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def is_current(engine: Engine) -> bool:
+    return current_revisions(engine) == head_revisions()
+
+
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -1,23 +1,91 @@
-"""Reading a case into a snapshot and writing a move's result back, inside the caller's session."""
+"""Reading a case into a snapshot and writing a move's result back, on the caller's connection.
+
+Statements are SQLAlchemy Core over the SQLModel tables: a move is a handful of statements
+(two reads, one versioned UPDATE of the case, one event INSERT, the changed clocks), which keeps
+the engine close to hand-written SQL. The caller owns the transaction.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from casework.domain import clocks as clk
 from casework.domain.case import CASE_FIELDS, CaseSnapshot
 from casework.domain.roles import Actor
-from casework.errors import NotFound
+from casework.errors import NotFound, StaleCase
 from casework.store.tables import CaseRow, ClockPauseRow, ClockRow, EventRow
 
 GENESIS = "0" * 64
+
+CASES = CaseRow.__table__  # type: ignore[attr-defined]
+EVENTS = EventRow.__table__  # type: ignore[attr-defined]
+CLOCKS = ClockRow.__table__  # type: ignore[attr-defined]
+PAUSES = ClockPauseRow.__table__  # type: ignore[attr-defined]
+
+# Statements are built once with bound parameters so SQLAlchemy compiles each only once: a
+# move runs the same few statements every time (this is what keeps the engine near raw SQL).
+_CASE_COLUMNS = (
+    *CASE_FIELDS,
+    "details",
+    "state",
+    "last_on",
+    "updated_at",
+    "last_event_hash",
+    "event_count",
+    "version",
+)
+_CLOCK_LABELS = [c.label(f"k_{c.name}") for c in CLOCKS.c]
+_PAUSE_LABELS = [PAUSES.c[n].label(f"p_{n}") for n in ("id", "reason", "paused_on", "resumed_on")]
+# One round trip per case read: the case with its clocks and their pauses.
+SELECT_CASE = (
+    select(CASES, *_CLOCK_LABELS, *_PAUSE_LABELS)
+    .select_from(
+        CASES.outerjoin(CLOCKS, CLOCKS.c.case_id == CASES.c.id).outerjoin(
+            PAUSES, PAUSES.c.clock_id == CLOCKS.c.id
+        )
+    )
+    .where(CASES.c.id == bindparam("b_id"))
+    .order_by(CLOCKS.c.seq, PAUSES.c.seq)
+)
+SELECT_CLOCKS = (
+    select(*_CLOCK_LABELS, *_PAUSE_LABELS)
+    .select_from(CLOCKS.outerjoin(PAUSES, PAUSES.c.clock_id == CLOCKS.c.id))
+    .where(CLOCKS.c.case_id.in_(bindparam("b_ids", expanding=True)))
+    .order_by(CLOCKS.c.case_id, CLOCKS.c.seq, PAUSES.c.seq)
+)
+INSERT_CASE = insert(CASES).returning(CASES.c.id)
+UPDATE_CASE = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
+    .values({name: bindparam(name) for name in _CASE_COLUMNS})
+)
+INSERT_EVENT = insert(EVENTS)
+_CLOCK_COLUMNS = (
+    "length",
+    "unit",
+    "started_on",
+    "extension_days",
+    "status",
+    "due_on",
+    "stopped_on",
+)
+INSERT_CLOCK = insert(CLOCKS).returning(CLOCKS.c.id)
+UPDATE_CLOCK = (
+    update(CLOCKS)
+    .where(CLOCKS.c.id == bindparam("b_id"))
+    .values({name: bindparam(name) for name in _CLOCK_COLUMNS})
+)
+INSERT_PAUSE = insert(PAUSES)
+INSERT_CLOCKS = insert(CLOCKS)
+UPDATE_PAUSE = (
+    update(PAUSES).where(PAUSES.c.id == bindparam("b_id")).values(resumed_on=bindparam("until"))
+)
 
 
 def event_hash(
@@ -55,101 +123,159 @@ def event_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def clock_from_rows(row: ClockRow, pauses: list[ClockPauseRow]) -> clk.Clock:
-    return clk.Clock(
-        kind=row.kind,
-        unit=row.unit,  # type: ignore[arg-type]
-        length=row.length,
-        started_on=row.started_on,
-        extension_days=row.extension_days,
-        pauses=tuple(clk.Pause(p.reason, p.paused_on, p.resumed_on) for p in pauses),
-        status=row.status,  # type: ignore[arg-type]
-        stopped_on=row.stopped_on,
-    )
+@dataclass
+class StoredClock:
+    id: int
+    seq: int
+    clock: clk.Clock
+    pause_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
 class LoadedCase:
-    row: CaseRow
-    clock_rows: list[ClockRow]
-    pause_rows: dict[int, list[ClockPauseRow]]
+    id: int
+    version: int
+    event_count: int
+    last_event_hash: str
+    clocks: list[StoredClock]
     snapshot: CaseSnapshot
+    due_on: list[date | None]  # stored (cached) due dates, by clock seq
 
 
-def load_case(session: Session, case_id: int) -> LoadedCase:
-    row = session.get(CaseRow, case_id)
-    if row is None:
-        raise NotFound(f"案件 {case_id} 不存在", case=case_id, field="case")
-    clock_rows = list(
-        session.scalars(select(ClockRow).where(ClockRow.case_id == case_id).order_by(ClockRow.seq))
-    )
-    pause_rows: dict[int, list[ClockPauseRow]] = {r.id: [] for r in clock_rows}  # type: ignore[misc]
-    if clock_rows:
-        for p in session.scalars(
-            select(ClockPauseRow)
-            .where(ClockPauseRow.clock_id.in_(list(pause_rows)))  # type: ignore[attr-defined]
-            .order_by(ClockPauseRow.clock_id, ClockPauseRow.seq)
-        ):
-            pause_rows[p.clock_id].append(p)
-    snapshot = CaseSnapshot(
+def _snapshot(row: Any, clocks: list[clk.Clock]) -> CaseSnapshot:
+    return CaseSnapshot(
+        flow=row.flow,
         state=row.state,
         rule_set=row.rule_set,
-        fields={name: getattr(row, name) for name in CASE_FIELDS},
-        clocks=tuple(clock_from_rows(r, pause_rows[r.id]) for r in clock_rows),  # type: ignore[index]
+        parent_id=row.parent_id,
+        fields={**{name: row._mapping[name] for name in CASE_FIELDS}, **(row.details or {})},
+        clocks=tuple(clocks),
         last_on=row.last_on,
     )
-    return LoadedCase(row, clock_rows, pause_rows, snapshot)
+
+
+@dataclass
+class ClockEntry:
+    stored: StoredClock
+    case_id: int
+    due_on: date | None  # as stored (a cache of the derived due date)
+
+
+def _clock_entries(rows: Any) -> list[ClockEntry]:
+    """Fold rows of (clock, pause) columns labelled k_* / p_* into clocks with their pauses."""
+    entries: list[ClockEntry] = []
+    pauses: list[list[clk.Pause]] = []
+    first_rows: list[Any] = []
+    for r in rows:
+        if r.k_id is None:
+            continue
+        if not entries or entries[-1].stored.id != r.k_id:
+            entries.append(ClockEntry(StoredClock(r.k_id, r.k_seq, None), r.k_case_id, r.k_due_on))  # type: ignore[arg-type]
+            pauses.append([])
+            first_rows.append(r)
+        if r.p_id is not None:
+            entries[-1].stored.pause_ids.append(r.p_id)
+            pauses[-1].append(clk.Pause(r.p_reason, r.p_paused_on, r.p_resumed_on))
+    for entry, r, ps in zip(entries, first_rows, pauses, strict=True):
+        entry.stored.clock = clk.Clock(
+            kind=r.k_kind,
+            unit=r.k_unit,
+            length=r.k_length,
+            started_on=r.k_started_on,
+            extension_days=r.k_extension_days,
+            pauses=tuple(ps),
+            status=r.k_status,
+            stopped_on=r.k_stopped_on,
+        )
+    return entries
+
+
+def load_clocks(conn: Connection, case_ids: list[int]) -> dict[int, list[ClockEntry]]:
+    """Clocks with their pauses for several cases, in one query."""
+    out: dict[int, list[ClockEntry]] = {}
+    for entry in _clock_entries(conn.execute(SELECT_CLOCKS, {"b_ids": case_ids})):
+        out.setdefault(entry.case_id, []).append(entry)
+    return out
+
+
+def load_case(conn: Connection, case_id: int) -> LoadedCase:
+    rows = conn.execute(SELECT_CASE, {"b_id": case_id}).all()
+    if not rows:
+        raise NotFound(f"案件 {case_id} 不存在", case=case_id, field="case")
+    row, entries = rows[0], _clock_entries(rows)
+    stored = [e.stored for e in entries]
+    return LoadedCase(
+        id=row.id,
+        version=row.version,
+        event_count=row.event_count,
+        last_event_hash=row.last_event_hash,
+        clocks=stored,
+        snapshot=_snapshot(row, [s.clock for s in stored]),
+        due_on=[e.due_on for e in entries],
+    )
+
+
+def _clock_values(clock: clk.Clock, calendar: Any) -> dict[str, Any]:
+    return {
+        "length": clock.length,
+        "unit": clock.unit,
+        "started_on": clock.started_on,
+        "extension_days": clock.extension_days,
+        "status": clock.status,
+        "due_on": clk.due_date(clock, calendar),
+        "stopped_on": clock.stopped_on,
+    }
 
 
 def _sync_clocks(
-    session: Session, case_id: int, loaded: LoadedCase | None, after: CaseSnapshot, calendar: Any
+    conn: Connection, case_id: int, loaded: LoadedCase | None, after: CaseSnapshot, calendar: Any
 ) -> None:
-    rows = loaded.clock_rows if loaded else []
-    before = loaded.snapshot.clocks if loaded else ()
+    stored = loaded.clocks if loaded else []
+    updates: list[dict[str, Any]] = []
+    plain_inserts: list[dict[str, Any]] = []
+    pause_updates: list[dict[str, Any]] = []
+    pause_inserts: list[dict[str, Any]] = []
     for seq, clock in enumerate(after.clocks):
-        if seq < len(before) and before[seq] == clock:
-            continue
-        due = clk.due_date(clock, calendar)
-        if seq < len(rows):
-            row = rows[seq]
-            row.length, row.unit, row.started_on = clock.length, clock.unit, clock.started_on
-            row.extension_days, row.status = clock.extension_days, clock.status
-            row.due_on, row.stopped_on = due, clock.stopped_on
-            pause_rows = loaded.pause_rows[row.id] if loaded else []  # type: ignore[index]
+        values = _clock_values(clock, calendar)
+        if seq < len(stored):
+            if stored[seq].clock == clock:
+                continue
+            clock_id = stored[seq].id
+            updates.append({"b_id": clock_id, **values})
+            pause_ids, old_pauses = stored[seq].pause_ids, stored[seq].clock.pauses
         else:
-            row = ClockRow(
-                case_id=case_id,
-                seq=seq,
-                kind=clock.kind,
-                unit=clock.unit,
-                length=clock.length,
-                started_on=clock.started_on,
-                extension_days=clock.extension_days,
-                status=clock.status,
-                due_on=due,
-                stopped_on=clock.stopped_on,
-            )
-            session.add(row)
-            pause_rows = []
-        if clock.pauses:
-            session.flush()  # the pause rows need the clock's id
+            row = {"case_id": case_id, "seq": seq, "kind": clock.kind, **values}
+            if not clock.pauses:  # no child rows: no need to learn the new id
+                plain_inserts.append(row)
+                continue
+            clock_id = conn.execute(INSERT_CLOCK, row).scalar_one()
+            pause_ids, old_pauses = [], ()
         for pseq, pause in enumerate(clock.pauses):
-            if pseq < len(pause_rows):
-                pause_rows[pseq].resumed_on = pause.until
-            else:
-                session.add(
-                    ClockPauseRow(
-                        clock_id=row.id,
-                        seq=pseq,
-                        reason=pause.reason,  # type: ignore[arg-type]
-                        paused_on=pause.since,
-                        resumed_on=pause.until,
-                    )
+            if pseq >= len(pause_ids):
+                pause_inserts.append(
+                    {
+                        "clock_id": clock_id,
+                        "seq": pseq,
+                        "reason": pause.reason,
+                        "paused_on": pause.since,
+                        "resumed_on": pause.until,
+                    }
                 )
+            elif old_pauses[pseq] != pause:
+                pause_updates.append({"b_id": pause_ids[pseq], "until": pause.until})
+    # Each kind of write is one (executemany) statement, whatever the number of clocks.
+    for statement, rows in (
+        (UPDATE_CLOCK, updates),
+        (INSERT_CLOCKS, plain_inserts),
+        (UPDATE_PAUSE, pause_updates),
+        (INSERT_PAUSE, pause_inserts),
+    ):
+        if rows:
+            conn.execute(statement, rows)
 
 
 def save_move(
-    session: Session,
+    conn: Connection,
     loaded: LoadedCase | None,
     after: CaseSnapshot,
     *,
@@ -158,58 +284,87 @@ def save_move(
     payload: dict[str, Any],
     now: datetime,
     calendar: Any,
-) -> CaseRow:
-    """Write the case, its new event and its clocks; the caller commits (one transaction)."""
+) -> tuple[int, int]:
+    """Write the case, its new event and its clocks; returns (case id, new version).
+
+    The case UPDATE names the version the move was computed from: if another transaction moved
+    the case meanwhile, no row matches and ``StaleCase`` is raised (the caller rolls back).
+    """
     from_state = loaded.snapshot.state if loaded else "new"
     values = {name: after.fields.get(name) for name in CASE_FIELDS}
+    details = {k: v for k, v in after.fields.items() if k not in CASE_FIELDS}
+    common = {
+        **values,
+        "details": details,
+        "state": after.state,
+        "last_on": after.last_on,
+        "updated_at": now,
+    }
     if loaded is None:
-        row = CaseRow(
-            **values,
-            state=after.state,
-            rule_set=after.rule_set,
-            last_on=after.last_on,
-            last_event_hash=GENESIS,
-            event_count=0,
-            updated_at=now,
-        )
-        session.add(row)
-        session.flush()  # assigns the case id, which the event hash covers
+        case_id = conn.execute(
+            INSERT_CASE,
+            {
+                **common,
+                "flow": after.flow,
+                "parent_id": after.parent_id,
+                "rule_set": after.rule_set,
+                "last_event_hash": GENESIS,
+                "event_count": 0,
+                "version": 0,
+            },
+        ).scalar_one()
+        version, prev_hash, seq = 0, GENESIS, 1
     else:
-        row = loaded.row
-        for name, value in values.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-        row.state, row.last_on, row.updated_at = after.state, after.last_on, now
-    seq = row.event_count + 1
+        case_id, version = loaded.id, loaded.version
+        prev_hash, seq = loaded.last_event_hash, loaded.event_count + 1
     digest = event_hash(
-        case_id=row.id,
+        case_id=case_id,
         seq=seq,
         move=move,
         from_state=from_state,
-        to_state=after.state,  # type: ignore[arg-type]
+        to_state=after.state,
         actor=actor,
         on=after.last_on,
         recorded_at=now,
         payload=payload,  # type: ignore[arg-type]
-        prev_hash=row.last_event_hash,
+        prev_hash=prev_hash,
     )
-    session.add(
-        EventRow(
-            case_id=row.id,
-            seq=seq,
+    result = conn.execute(
+        UPDATE_CASE,
+        {
+            **common,
+            "b_id": case_id,
+            "b_version": version,
+            "last_event_hash": digest,
+            "event_count": seq,
+            "version": version + 1,
+        },
+    )
+    if result.rowcount != 1:
+        raise StaleCase(
+            f"案件 {case_id} 在办理过程中被他人更新，本次操作未保存，请刷新后重试",
+            case=case_id,
             move=move,
-            from_state=from_state,  # type: ignore[arg-type]
-            to_state=after.state,
-            actor_name=actor.name,
-            actor_role=actor.role,
-            actor_unit=actor.unit,
-            occurred_on=after.last_on,
-            recorded_at=now,  # type: ignore[arg-type]
-            payload=payload,
-            prev_hash=row.last_event_hash,
-            hash=digest,
+            state=from_state,
+            rule="optimistic locking",
         )
+    conn.execute(
+        INSERT_EVENT,
+        {
+            "case_id": case_id,
+            "seq": seq,
+            "move": move,
+            "from_state": from_state,
+            "to_state": after.state,
+            "actor_name": actor.name,
+            "actor_role": actor.role,
+            "actor_unit": actor.unit,
+            "occurred_on": after.last_on,
+            "recorded_at": now,
+            "payload": payload,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
     )
-    row.last_event_hash, row.event_count = digest, seq
-    _sync_clocks(session, row.id, loaded, after, calendar)  # type: ignore[arg-type]
-    return row
+    _sync_clocks(conn, case_id, loaded, after, calendar)
+    return case_id, version + 1

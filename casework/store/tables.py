@@ -42,10 +42,13 @@ class CaseRow(SQLModel, table=True):
     __table_args__ = (Index("ix_cases_unit_state", "unit", "state"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    flow: str = Field(default="application", max_length=32)
+    # A row is a dossier of one flow: an application, or a review or lawsuit about one
+    # (parent_id). Columns common to all flows; flow-specific fields live in `details`.
+    flow: str = Field(default="application", max_length=32, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
     state: str = Field(max_length=32, index=True)
     rule_set: str = Field(max_length=16)
-    channel: str = Field(max_length=32)
+    channel: str | None = Field(default=None, max_length=32)
     received_on: date = Field(index=True)
     applicant_name: str = Field(max_length=200)
     applicant_kind: str = Field(max_length=32)
@@ -59,6 +62,7 @@ class CaseRow(SQLModel, table=True):
     replied_on: date | None = None
     delivered_on: date | None = None
     closed_on: date | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     last_on: date
     last_event_hash: str = Field(max_length=64)
     event_count: int = 0

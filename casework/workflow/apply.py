@@ -26,7 +26,7 @@ class Workflow:
     """Everything pure that a move needs besides the case: flows, rules, calendar, units."""
 
     flows: dict[str, FlowMachine]
-    rules: RuleBook
+    rules: dict[str, RuleBook]  # per flow
     calendar: Any  # casework.domain.calendar.WorkCalendar
     units: frozenset[str]
 
@@ -37,12 +37,16 @@ class PreparedMove:
     params: dict[str, Any]
     on: date
     rules: RuleSet
+    ctx: GuardContext
+
+    @property
+    def letter(self) -> str | None:
+        return self.move.letter
 
 
 def _rules_for(wf: Workflow, case: CaseSnapshot, on: date) -> RuleSet:
-    if case.rule_set is None:
-        return wf.rules.in_force_on(on)
-    return wf.rules.named(case.rule_set)
+    book = wf.rules[case.flow]
+    return book.in_force_on(on) if case.rule_set is None else book.named(case.rule_set)
 
 
 def _parse_inputs(
@@ -80,7 +84,6 @@ def _parse_inputs(
 
 def prepare(
     wf: Workflow,
-    flow: str,
     case: CaseSnapshot,
     move_name: str,
     actor: Actor,
@@ -88,12 +91,16 @@ def prepare(
     on: date,
     today: date | None,
     case_id: int | None = None,
+    parent: CaseSnapshot | None = None,
 ) -> PreparedMove:
     """Check a move completely (role, unit, inputs, dates, legal guards) without changing anything.
 
-    ``today`` is None when replaying stored events (the future-date check then does not apply).
+    ``today`` is None when replaying stored events: replay re-derives state and clocks from the
+    recorded (already normalized) inputs; it does not judge roles or legal guards again, since
+    those were judged when the move was made and rule files may have changed since.
     """
-    machine = wf.flows[flow]
+    replay = today is None
+    machine = wf.flows[case.flow]
     if move_name not in machine.flow.move_names:
         raise MoveNotAllowed(
             f"未知的动作 {move_name!r}；可用：{'、'.join(machine.flow.move_names)}",
@@ -103,7 +110,7 @@ def prepare(
             field="move",
             rule="moves of the flow",
         )
-    if actor.role not in ROLES:
+    if not replay and actor.role not in ROLES:
         raise InvalidInput(
             f"未知的角色 {actor.role!r}；可用：{'、'.join(ROLES)}",
             field="role",
@@ -141,8 +148,9 @@ def prepare(
             rule="flow transitions",
         )
     vocab = Vocab(units=wf.units, channels=rules.channels)
-    params = _parse_inputs(variants[0], raw_params, vocab, case_id)
-    ctx = GuardContext(case, params, on, rules, wf.calendar)
+    parse = _parse_inputs if not replay else lambda m, raw, v, c: dict(raw)
+    params = parse(variants[0], raw_params, vocab, case_id)
+    ctx = GuardContext(case, params, on, rules, wf.calendar, parent)
     chosen = next((m for m in variants if all(GUARDS[g].check(ctx) for g in m.when)), None)
     if chosen is None:
         raise MoveNotAllowed(
@@ -152,13 +160,14 @@ def prepare(
             state=case.state,
             rule="flow transitions",
         )
-    _check_actor(chosen, actor, case.unit or params.get("unit"), case_id, case.state)
-    for g in chosen.requires:
-        if not GUARDS[g].check(ctx):
-            raise RuleViolation(
-                GUARDS[g].rule, move=move_name, case=case_id, state=case.state, rule=g
-            )
-    return PreparedMove(chosen, params, on, rules)
+    if not replay:
+        _check_actor(chosen, actor, case.unit or params.get("unit"), case_id, case.state)
+        for g in chosen.requires:
+            if not GUARDS[g].check(ctx):
+                raise RuleViolation(
+                    GUARDS[g].rule, move=move_name, case=case_id, state=case.state, rule=g
+                )
+    return PreparedMove(chosen, params, on, rules, ctx)
 
 
 def _check_actor(
@@ -187,13 +196,18 @@ def _check_actor(
 
 
 def allowed_moves(
-    wf: Workflow, flow: str, case: CaseSnapshot, actor: Actor, today: date
+    wf: Workflow,
+    case: CaseSnapshot,
+    actor: Actor,
+    today: date,
+    parent: CaseSnapshot | None = None,
 ) -> list[str]:
     """Moves this actor could make now (guards that need inputs are judged when they are given)."""
-    machine = wf.flows[flow]
+    machine = wf.flows[case.flow]
     if case.rule_set is None or actor.role not in ROLES:
         return []
-    ctx = GuardContext(case, {}, today, wf.rules.named(case.rule_set), wf.calendar)
+    rules = wf.rules[case.flow].named(case.rule_set)
+    ctx = GuardContext(case, {}, today, rules, wf.calendar, parent)
     allowed = []
     for name in machine.moves_from(case.state):
         for m in machine.flow.variants(name):
@@ -274,17 +288,19 @@ def _apply_clock_op(
     return case
 
 
-def evolve(wf: Workflow, flow: str, case: CaseSnapshot, p: PreparedMove) -> CaseSnapshot:
+def evolve(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> CaseSnapshot:
     """The snapshot after a prepared move: state, case fields, clocks, date of the last act."""
-    ctx = GuardContext(case, p.params, p.on, p.rules, wf.calendar)
-    state = wf.flows[flow].fire(case.state, p.move.name, ctx)
+    state = wf.flows[case.flow].fire(case.state, p.move.name, p.ctx)
     fields = dict(case.fields)
     for target, value in p.move.sets.items():
         resolved = _resolve(value, p.params, p.on)
         if resolved == "":
             resolved = None
-        elif CASE_FIELDS[target] == "date" and isinstance(resolved, str):
-            resolved = date.fromisoformat(resolved)
+        elif target in CASE_FIELDS:
+            if CASE_FIELDS[target] == "date" and isinstance(resolved, str):
+                resolved = date.fromisoformat(resolved)
+        elif isinstance(resolved, date):  # details are stored as JSON
+            resolved = resolved.isoformat()
         fields[target] = resolved
     nxt = replace(case, state=state, rule_set=p.rules.name, fields=fields, last_on=p.on)
     for op in p.move.clocks:

@@ -26,6 +26,14 @@ class ClockOp:
 
 
 @dataclass(frozen=True)
+class ParentMove:
+    """A move this move makes on the parent case, in the same transaction."""
+
+    move: str
+    inputs: dict[str, str] = field(default_factory=dict)  # parent input -> "$input"/"$on"/literal
+
+
+@dataclass(frozen=True)
 class MoveDef:
     name: str
     label: str
@@ -38,6 +46,8 @@ class MoveDef:
     optional: dict[str, str] = field(default_factory=dict)
     sets: dict[str, str] = field(default_factory=dict)
     clocks: tuple[ClockOp, ...] = ()
+    letter: str | None = None  # the letter kind this move issues (templates/<kind>.html.j2)
+    parent: ParentMove | None = None
 
     @property
     def inputs(self) -> dict[str, str]:
@@ -52,6 +62,8 @@ class FlowDef:
     states: dict[str, StateDef]
     moves: tuple[MoveDef, ...]
     path: str = ""
+    parent_flow: str | None = None  # a dossier of this flow belongs to a case of that flow
+    details: dict[str, str] = field(default_factory=dict)  # flow-specific fields: name -> kind
 
     def variants(self, move: str) -> tuple[MoveDef, ...]:
         """Every definition of a move name, in file order (branches chosen by `when`)."""

@@ -23,6 +23,7 @@ class GuardContext:
     on: date
     rules: RuleSet
     calendar: Calendar
+    parent: CaseSnapshot | None = None  # the case a review or lawsuit is about
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,13 @@ from casework.domain.rules import (
     RuleSet,
 )
 from casework.errors import DefinitionError
-from casework.workflow.definition import STAY, ClockOp, FlowDef, MoveDef, StateDef
+from casework.workflow.definition import STAY, ClockOp, FlowDef, MoveDef, ParentMove, StateDef
 from casework.workflow.fields import PARSERS
 from casework.workflow.guards import GUARDS
 
-FLOW_NAMES = ("application",)
+FLOW_NAMES = ("application", "review", "lawsuit")
+REQUIRED_FLOW = "application"
+DETAIL_KINDS = frozenset({"text", "date", "int", "bool", "list"})
 CLOCK_OPS = frozenset({"start", "pause", "resume", "restart", "extend", "stop", "lapse", "cancel"})
 
 
@@ -79,7 +81,11 @@ def _clock_spec(kind: str, raw: dict[str, Any], where: str, problems: Problems) 
 
 
 def parse_rule_set(
-    raw: dict[str, Any], local: dict[str, Any], where: str, problems: Problems
+    raw: dict[str, Any],
+    local: dict[str, Any],
+    where: str,
+    problems: Problems,
+    need_channels: bool = True,
 ) -> RuleSet:
     for key in ("name", "title", "effective_from"):
         if key not in raw:
@@ -102,7 +108,7 @@ def parse_rule_set(
         )
         for code, c in raw.get("channels", {}).items()
     }
-    if not channels:
+    if need_channels and not channels:
         problems.add(where, "缺少 [channels.*]（各申请渠道的收到申请日期规则）")
     return RuleSet(
         name=str(raw.get("name", "")),
@@ -116,20 +122,44 @@ def parse_rule_set(
     )
 
 
-def load_rule_book(states_dir: Path, problems: Problems | None = None) -> RuleBook:
+def rules_dir(states_dir: Path, flow: str) -> Path:
+    """Application rule sets sit in states/rules/; other flows' in states/rules/<flow>/."""
+    return states_dir / "rules" if flow == REQUIRED_FLOW else states_dir / "rules" / flow
+
+
+def load_rule_book(
+    states_dir: Path, problems: Problems | None = None, flow: str = REQUIRED_FLOW
+) -> RuleBook:
     own = problems if problems is not None else Problems()
     local_path = states_dir / "local.toml"
-    local = read_toml(local_path) if local_path.exists() else {}
-    files = sorted((states_dir / "rules").glob("*.toml"))
+    local = read_toml(local_path) if local_path.exists() and flow == REQUIRED_FLOW else {}
+    directory = rules_dir(states_dir, flow)
+    files = sorted(directory.glob("*.toml"))
     if not files:
-        own.add(str(states_dir / "rules"), "没有任何规则文件")
-    sets = tuple(parse_rule_set(read_toml(p), local, str(p), own) for p in files)
+        own.add(str(directory), "没有任何规则文件")
+    sets = tuple(
+        parse_rule_set(read_toml(p), local, str(p), own, need_channels=flow == REQUIRED_FLOW)
+        for p in files
+    )
     names = [rs.name for rs in sets]
     for name in {n for n in names if names.count(n) > 1}:
-        own.add(str(states_dir / "rules"), f"规则版本 {name} 重复")
+        own.add(str(directory), f"规则版本 {name} 重复")
     if problems is None:
-        own.raise_if_any(states_dir / "rules")
+        own.raise_if_any(directory)
     return RuleBook(sets)
+
+
+def flow_files(states_dir: Path) -> dict[str, Path]:
+    """The flow files present: application is required, review and lawsuit come with them."""
+    return {
+        name: states_dir / f"{name}.toml"
+        for name in FLOW_NAMES
+        if name == REQUIRED_FLOW or (states_dir / f"{name}.toml").exists()
+    }
+
+
+def load_rule_books(states_dir: Path, problems: Problems | None = None) -> dict[str, RuleBook]:
+    return {flow: load_rule_book(states_dir, problems, flow) for flow in flow_files(states_dir)}
 
 
 # ---------------------------------------------------------------- flows
@@ -183,7 +213,18 @@ def _move(raw: dict[str, Any], index: int, path: str, problems: Problems) -> Mov
         optional=_table(raw.get("optional"), where, "optional", problems),
         sets=_table(raw.get("set"), where, "set", problems),
         clocks=tuple(clocks),
+        letter=raw.get("letter"),
+        parent=_parent_move(raw.get("parent"), where, problems),
     )
+
+
+def _parent_move(raw: Any, where: str, problems: Problems) -> ParentMove | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("move"), str):
+        problems.add(where, 'parent 应为 { move = "动作", inputs = { ... } }')
+        return None
+    return ParentMove(raw["move"], dict(raw.get("inputs", {})))
 
 
 def parse_flow(raw: dict[str, Any], path: str, problems: Problems) -> FlowDef:
@@ -195,6 +236,10 @@ def parse_flow(raw: dict[str, Any], path: str, problems: Problems) -> FlowDef:
             s = {}
         states[name] = StateDef(name, str(s.get("label", name)), bool(s.get("final", False)))
     moves = tuple(_move(m, i, path, problems) for i, m in enumerate(raw.get("moves", [])))
+    details = dict(raw.get("details", {}))
+    for name, kind in details.items():
+        if kind not in DETAIL_KINDS or name in CASE_FIELDS:
+            problems.add(f"{path} [details]", f"字段 {name} 的类型 {kind!r} 无效或与案件列重名")
     return FlowDef(
         name=str(meta.get("name", Path(path).stem)),
         title=str(meta.get("title", "")),
@@ -202,6 +247,8 @@ def parse_flow(raw: dict[str, Any], path: str, problems: Problems) -> FlowDef:
         states=states,
         moves=moves,
         path=path,
+        parent_flow=meta.get("parent"),
+        details=details,
     )
 
 
@@ -232,8 +279,8 @@ def check_flow(flow: FlowDef, rules: RuleBook, problems: Problems) -> None:
             if ftype not in PARSERS:
                 problems.add(mw, f"输入 {fname} 的类型 {ftype!r} 未知")
         for target, value in m.sets.items():
-            if target not in CASE_FIELDS:
-                problems.add(mw, f"set 的目标 {target!r} 不是案件字段")
+            if target not in CASE_FIELDS and target not in flow.details:
+                problems.add(mw, f"set 的目标 {target!r} 既不是案件字段也不在 [details] 中")
             is_input = isinstance(value, str) and value.startswith("$") and value != "$on"
             if is_input and value[1:] not in m.inputs:
                 problems.add(mw, f"set 引用了未声明的输入 {value!r}")
@@ -272,17 +319,36 @@ def unreachable_states(flow: FlowDef) -> list[str]:
 
 def load_flows(
     states_dir: Path,
-    rules: RuleBook,
+    rules: dict[str, RuleBook],
     problems: Problems | None = None,
-    names: Iterable[str] = FLOW_NAMES,
+    names: Iterable[str] | None = None,
 ) -> dict[str, FlowDef]:
     own = problems if problems is not None else Problems()
+    files = flow_files(states_dir)
+    wanted = list(names) if names is not None else list(files)
     flows = {}
-    for name in names:
-        path = states_dir / f"{name}.toml"
+    for name in wanted:
+        path = files.get(name, states_dir / f"{name}.toml")
         flow = parse_flow(read_toml(path), str(path), own)
-        check_flow(flow, rules, own)
+        check_flow(flow, rules.get(name, RuleBook(())), own)
         flows[name] = flow
+    for flow in flows.values():
+        _check_parent_links(flow, flows, own)
     if problems is None:
         own.raise_if_any(states_dir)
     return flows
+
+
+def _check_parent_links(flow: FlowDef, flows: dict[str, FlowDef], problems: Problems) -> None:
+    moves = [m for m in flow.moves if m.parent is not None]
+    if not moves:
+        return
+    parent = flows.get(flow.parent_flow or "")
+    if parent is None:
+        problems.add(flow.path, f"有 parent 动作，但 [flow] parent = {flow.parent_flow!r} 未知")
+        return
+    for m in moves:
+        if m.parent.move not in parent.move_names:  # type: ignore[union-attr]
+            problems.add(
+                f"{flow.path} 动作 {m.name}", f"上级流程 {parent.name} 没有动作 {m.parent.move!r}"
+            )  # type: ignore[union-attr]

@@ -52,7 +52,9 @@ class FlowMachine:
                 trigger=m.name,
                 source=list(m.sources),
                 dest=None if m.dest == STAY else m.dest,
-                conditions=[_condition(g) for g in (*m.when, *m.requires)],
+                # Only branch guards: legal guards (`requires`) are judged by apply.prepare,
+                # which names the rule that refuses; replay must not judge them again.
+                conditions=[_condition(g) for g in m.when],
             )
 
     def moves_from(self, state: str) -> list[str]:
@@ -63,5 +65,5 @@ class FlowMachine:
         """Run the move through the machine and return the resulting state."""
         token = FlowToken(state)
         if not self.machine.events[move].trigger(token, ctx):
-            raise RuntimeError(f"guards of {move} refused after being checked")  # pragma: no cover
+            raise RuntimeError(f"branch guards of {move} changed their mind")  # pragma: no cover
         return token.state

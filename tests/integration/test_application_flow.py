@@ -117,14 +117,16 @@ def test_dates_are_checked(engine) -> None:
         register(engine, on="2026/03/02")
     assert malformed.value.field == "on"
     with pytest.raises(UnknownCalendarYear) as unknown:
-        engine.register(CENTRE, on="2027-01-04", now=at("2027-01-05"), channel="window",
-                        unit="czj", **APPLICANT)
+        engine.register(
+            CENTRE, on="2027-01-04", now=at("2027-01-05"), channel="window", unit="czj", **APPLICANT
+        )
     assert unknown.value.year == 2027
     assert "states/calendar/2027.toml" in str(unknown.value)
     # A reply clock that would end in 2027 fails loudly too: never a guessed due date.
     with pytest.raises(UnknownCalendarYear):
-        engine.register(CENTRE, on="2026-12-15", now=at("2026-12-16"), channel="window",
-                        unit="czj", **APPLICANT)
+        engine.register(
+            CENTRE, on="2026-12-15", now=at("2026-12-16"), channel="window", unit="czj", **APPLICANT
+        )
     assert counts(engine) == (0, 0, 0)
 
 
@@ -140,11 +142,13 @@ def test_moves_must_follow_each_other_in_date_order(engine) -> None:
 
 def test_roles_and_units_are_enforced(engine) -> None:
     with pytest.raises(PermissionDenied):
-        engine.register(AUDITOR, on="2026-03-02", now=NOW, channel="window", unit="czj",
-                        **APPLICANT)
+        engine.register(
+            AUDITOR, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT
+        )
     with pytest.raises(PermissionDenied) as other_unit:
-        engine.register(OTHER_CLERK, on="2026-03-02", now=NOW, channel="window", unit="czj",
-                        **APPLICANT)
+        engine.register(
+            OTHER_CLERK, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT
+        )
     assert other_unit.value.field == "unit"
     view = register(engine)
     with pytest.raises(PermissionDenied):
@@ -154,8 +158,9 @@ def test_roles_and_units_are_enforced(engine) -> None:
     with pytest.raises(InvalidInput) as bad_role:
         from casework import Actor
 
-        engine.move(view.id, "reply", Actor("x", "janitor"), on="2026-03-05", now=NOW,
-                    outcome="disclosed")
+        engine.move(
+            view.id, "reply", Actor("x", "janitor"), on="2026-03-05", now=NOW, outcome="disclosed"
+        )
     assert bad_role.value.field == "role"
     assert counts(engine)[1] == 1  # only the registration event
 
@@ -191,14 +196,14 @@ def test_unknown_case_and_move(engine) -> None:
 
 def test_transfer_keeps_the_reply_clock_running(engine) -> None:
     view = register(engine)
-    moved = engine.move(view.id, "transfer", CLERK, on="2026-03-04", now=NOW, unit="jyj",
-                        reason="属教育局职责")
+    moved = engine.move(
+        view.id, "transfer", CLERK, on="2026-03-04", now=NOW, unit="jyj", reason="属教育局职责"
+    )
     assert moved.fields["unit"] == "jyj"
     assert clock(moved, "reply").due_on == date(2026, 3, 30)
     with pytest.raises(PermissionDenied):
         engine.move(view.id, "reply", CLERK, on="2026-03-05", now=NOW, outcome="disclosed")
-    done = engine.move(view.id, "reply", OTHER_CLERK, on="2026-03-05", now=NOW,
-                       outcome="disclosed")
+    done = engine.move(view.id, "reply", OTHER_CLERK, on="2026-03-05", now=NOW, outcome="disclosed")
     assert done.state == "replied"
     with pytest.raises(RuleViolation):
         engine.move(register(engine).id, "transfer", CLERK, now=NOW, unit="czj", reason="x")
@@ -209,8 +214,15 @@ def test_transfer_keeps_the_reply_clock_running(engine) -> None:
 
 def test_correction_restarts_the_reply_clock(engine) -> None:
     view = register(engine)
-    asked = engine.move(view.id, "request_correction", CLERK, on="2026-03-05", now=NOW,
-                        items=["申请的预算年度", "所需信息的载体形式"], days=10)
+    asked = engine.move(
+        view.id,
+        "request_correction",
+        CLERK,
+        on="2026-03-05",
+        now=NOW,
+        items=["申请的预算年度", "所需信息的载体形式"],
+        days=10,
+    )
     assert asked.state == "awaiting_correction"
     assert clock(asked, "reply").status == "paused"
     assert clock(asked, "correction_notice").status == "met"
@@ -227,16 +239,18 @@ def test_correction_restarts_the_reply_clock(engine) -> None:
 def test_correction_notice_after_seven_working_days_is_refused(engine) -> None:
     view = register(engine)
     with pytest.raises(RuleViolation) as info:
-        engine.move(view.id, "request_correction", CLERK, on="2026-03-12", now=NOW,
-                    items=["x"], days=10)
+        engine.move(
+            view.id, "request_correction", CLERK, on="2026-03-12", now=NOW, items=["x"], days=10
+        )
     assert info.value.rule == "correction_window_open"
     assert "第三十条" in str(info.value)
 
 
 def test_correction_lapses_only_after_the_period(engine) -> None:
     view = register(engine)
-    engine.move(view.id, "request_correction", CLERK, on="2026-03-03", now=NOW, items=["x"],
-                days=5)  # due 03-10
+    engine.move(
+        view.id, "request_correction", CLERK, on="2026-03-03", now=NOW, items=["x"], days=5
+    )  # due 03-10
     with pytest.raises(RuleViolation):
         engine.move(view.id, "correction_lapsed", CLERK, on="2026-03-10", now=NOW)
     closed = engine.move(view.id, "correction_lapsed", CLERK, on="2026-03-11", now=NOW)
@@ -252,17 +266,33 @@ def test_correction_lapses_only_after_the_period(engine) -> None:
 
 def test_consultation_pauses_the_reply_clock_each_time(engine) -> None:
     view = register(engine)  # due 03-30
-    engine.move(view.id, "consult", CLERK, on="2026-03-04", now=NOW, party="third_party",
-                party_name="某建设公司", matter="合同金额")
-    engine.move(view.id, "consultation_answered", CLERK, on="2026-03-09", now=NOW,
-                opinion="不同意公开")
+    engine.move(
+        view.id,
+        "consult",
+        CLERK,
+        on="2026-03-04",
+        now=NOW,
+        party="third_party",
+        party_name="某建设公司",
+        matter="合同金额",
+    )
+    engine.move(
+        view.id, "consultation_answered", CLERK, on="2026-03-09", now=NOW, opinion="不同意公开"
+    )
     # Used 03-03, 03-04 (2 days); counting resumes after 03-09: 18 more → 04-02.
     first = engine.case(view.id, now=NOW)
     assert clock(first, "reply").due_on == date(2026, 4, 2)
-    engine.move(view.id, "consult", CLERK, on="2026-03-11", now=NOW, party="other_agency",
-                party_name="区教育局", matter="共同制作")
-    engine.move(view.id, "consultation_answered", CLERK, on="2026-03-13", now=NOW,
-                opinion="同意")
+    engine.move(
+        view.id,
+        "consult",
+        CLERK,
+        on="2026-03-11",
+        now=NOW,
+        party="other_agency",
+        party_name="区教育局",
+        matter="共同制作",
+    )
+    engine.move(view.id, "consultation_answered", CLERK, on="2026-03-13", now=NOW, opinion="同意")
     # Used 03-10, 03-11 (2 more, 4 in all); 16 more after 03-13 → 04-06 is 清明 → 04-07.
     second = engine.case(view.id, now=NOW)
     reply = clock(second, "reply")
@@ -275,8 +305,16 @@ def test_consultation_pauses_the_reply_clock_each_time(engine) -> None:
 
 def test_consultation_lapse_resumes_at_the_window_end(engine) -> None:
     view = register(engine)
-    engine.move(view.id, "consult", CLERK, on="2026-03-04", now=NOW, party="third_party",
-                party_name="某公司", matter="x")
+    engine.move(
+        view.id,
+        "consult",
+        CLERK,
+        on="2026-03-04",
+        now=NOW,
+        party="third_party",
+        party_name="某公司",
+        matter="x",
+    )
     # 15 working days after 03-04 = 03-25; the lapse is recorded later, on 03-27.
     with pytest.raises(RuleViolation):
         engine.move(view.id, "consultation_lapsed", CLERK, on="2026-03-25", now=NOW)
@@ -289,8 +327,16 @@ def test_consultation_lapse_resumes_at_the_window_end(engine) -> None:
 
 def test_2008_rules_do_not_pause_for_other_agencies(engine) -> None:
     view = register(engine, on="2019-03-04")
-    paused = engine.move(view.id, "consult", CLERK, on="2019-03-05", now=NOW,
-                         party="other_agency", party_name="区教育局", matter="x")
+    paused = engine.move(
+        view.id,
+        "consult",
+        CLERK,
+        on="2019-03-05",
+        now=NOW,
+        party="other_agency",
+        party_name="区教育局",
+        matter="x",
+    )
     assert clock(paused, "reply").status == "running"
     assert [c.kind for c in paused.clocks] == ["reply"]  # 2008: no consultation window
     with pytest.raises(RuleViolation):
@@ -305,33 +351,40 @@ def test_extension_once_with_approver_before_the_due_date(engine) -> None:
     with pytest.raises(InvalidInput) as no_approver:
         engine.move(view.id, "extend", CLERK, on="2026-03-20", now=NOW, reason="数量大")
     assert no_approver.value.field == "approver"
-    extended = engine.move(view.id, "extend", CLERK, on="2026-03-20", now=NOW,
-                           approver="综合科周科长", reason="数量大")
+    extended = engine.move(
+        view.id, "extend", CLERK, on="2026-03-20", now=NOW, approver="综合科周科长", reason="数量大"
+    )
     # 20 working days after 03-30: 03-31 (1), 04-01..03 (4), 04-07..04-27 (19, 20 = 04-28).
     assert clock(extended, "reply").due_on == date(2026, 4, 28)
     assert clock(extended, "reply").extension_days == 20
     with pytest.raises(RuleViolation) as twice:
-        engine.move(view.id, "extend", CLERK, on="2026-03-23", now=NOW, approver="x",
-                    reason="y")
+        engine.move(view.id, "extend", CLERK, on="2026-03-23", now=NOW, approver="x", reason="y")
     assert twice.value.rule == "not_extended"
 
 
 def test_extension_after_the_due_date_is_refused(engine) -> None:
     view = register(engine)
     with pytest.raises(RuleViolation) as info:
-        engine.move(view.id, "extend", CLERK, on="2026-03-31", now=NOW, approver="x",
-                    reason="y")
+        engine.move(view.id, "extend", CLERK, on="2026-03-31", now=NOW, approver="x", reason="y")
     assert info.value.rule == "reply_not_overdue"
 
 
 def test_fee_notice_payment_and_lapse(engine) -> None:
     view = register(engine)
     with pytest.raises(InvalidInput) as bad_amount:
-        engine.move(view.id, "fee_notice", CLERK, on="2026-03-04", now=NOW, amount="-3",
-                    basis="按件")
+        engine.move(
+            view.id, "fee_notice", CLERK, on="2026-03-04", now=NOW, amount="-3", basis="按件"
+        )
     assert bad_amount.value.field == "amount"
-    noticed = engine.move(view.id, "fee_notice", CLERK, on="2026-03-04", now=NOW,
-                          amount="100", basis="按件计收，本月第11件")
+    noticed = engine.move(
+        view.id,
+        "fee_notice",
+        CLERK,
+        on="2026-03-04",
+        now=NOW,
+        amount="100",
+        basis="按件计收，本月第11件",
+    )
     assert noticed.state == "awaiting_fee"
     assert clock(noticed, "reply").status == "paused"
     assert clock(noticed, "fee_payment").due_on == date(2026, 4, 1)
@@ -341,8 +394,7 @@ def test_fee_notice_payment_and_lapse(engine) -> None:
     assert clock(paid, "reply").due_on == date(2026, 4, 3)
 
     other = register(engine)
-    engine.move(other.id, "fee_notice", CLERK, on="2026-03-04", now=NOW, amount="100",
-                basis="按件")
+    engine.move(other.id, "fee_notice", CLERK, on="2026-03-04", now=NOW, amount="100", basis="按件")
     with pytest.raises(RuleViolation):
         engine.move(other.id, "fee_lapsed", CLERK, on="2026-04-01", now=NOW)
     lapsed = engine.move(other.id, "fee_lapsed", CLERK, on="2026-04-02", now=NOW)
@@ -352,8 +404,7 @@ def test_fee_notice_payment_and_lapse(engine) -> None:
 def test_no_processing_fee_under_2008_rules(engine) -> None:
     view = register(engine, on="2019-03-04")
     with pytest.raises(RuleViolation) as info:
-        engine.move(view.id, "fee_notice", CLERK, on="2019-03-05", now=NOW, amount="10",
-                    basis="x")
+        engine.move(view.id, "fee_notice", CLERK, on="2019-03-05", now=NOW, amount="10", basis="x")
     assert info.value.rule == "fee_allowed"
 
 
@@ -366,44 +417,79 @@ def test_reply_needs_an_outcome_from_the_taxonomy(engine) -> None:
         engine.move(view.id, "reply", CLERK, on="2026-03-05", now=NOW)
     assert missing.value.field == "outcome"
     with pytest.raises(InvalidInput):
-        engine.move(view.id, "reply", CLERK, on="2026-03-05", now=NOW,
-                    outcome="other_no_correction")  # only the lapse move records that
+        engine.move(
+            view.id, "reply", CLERK, on="2026-03-05", now=NOW, outcome="other_no_correction"
+        )  # only the lapse move records that
     with pytest.raises(InvalidInput):
         engine.move(view.id, "reply", CLERK, on="2026-03-05", now=NOW, outcome="maybe")
 
 
 def test_reply_on_time_and_late(engine) -> None:
     on_time = register(engine)
-    replied = engine.move(on_time.id, "reply", CLERK, on="2026-03-30", now=NOW,
-                          outcome="partially_disclosed", reasons="涉及第三方商业秘密")
+    replied = engine.move(
+        on_time.id,
+        "reply",
+        CLERK,
+        on="2026-03-30",
+        now=NOW,
+        outcome="partially_disclosed",
+        reasons="涉及第三方商业秘密",
+    )
     assert replied.state == "replied"
     assert replied.fields["outcome"] == "partially_disclosed"
     assert replied.fields["replied_on"] == date(2026, 3, 30)
     assert clock(replied, "reply").status == "met"
     assert clock(replied, "correction_notice").status == "cancelled"
     late = register(engine)
-    assert clock(engine.move(late.id, "reply", CLERK, on="2026-03-31", now=NOW,
-                             outcome="disclosed"), "reply").status == "breached"
+    assert (
+        clock(
+            engine.move(late.id, "reply", CLERK, on="2026-03-31", now=NOW, outcome="disclosed"),
+            "reply",
+        ).status
+        == "breached"
+    )
 
 
 def test_deliver_close_and_reopen(engine) -> None:
     view = register(engine)
     engine.move(view.id, "reply", CLERK, on="2026-03-20", now=NOW, outcome="withheld_process")
-    engine.move(view.id, "deliver", CLERK, on="2026-03-23", now=NOW, method="post",
-                tracking_number="EMS1234")
+    engine.move(
+        view.id,
+        "deliver",
+        CLERK,
+        on="2026-03-23",
+        now=NOW,
+        method="post",
+        tracking_number="EMS1234",
+    )
     closed = engine.move(view.id, "close", CLERK, on="2026-03-24", now=NOW)
     assert closed.state == "closed"
     assert closed.fields["delivered_on"] == date(2026, 3, 23)
     with pytest.raises(PermissionDenied):
-        engine.move(view.id, "reopen", CLERK, on="2026-06-01", now=NOW, reason="x",
-                    deadline_days=20, deadline_unit="working_days")
+        engine.move(
+            view.id,
+            "reopen",
+            CLERK,
+            on="2026-06-01",
+            now=NOW,
+            reason="x",
+            deadline_days=20,
+            deadline_unit="working_days",
+        )
     with pytest.raises(InvalidInput) as no_deadline:
         engine.move(view.id, "reopen", LEGAL, on="2026-06-01", now=NOW, reason="复议决定撤销")
     assert no_deadline.value.field == "deadline_days"
-    reopened = engine.move(view.id, "reopen", LEGAL, on="2026-06-01", now=NOW,
-                           reason="区政府复议决定撤销原答复，责令重新答复",
-                           decision="硚政复决〔2026〕3号", deadline_days=20,
-                           deadline_unit="working_days")
+    reopened = engine.move(
+        view.id,
+        "reopen",
+        LEGAL,
+        on="2026-06-01",
+        now=NOW,
+        reason="区政府复议决定撤销原答复，责令重新答复",
+        decision="硚政复决〔2026〕3号",
+        deadline_days=20,
+        deadline_unit="working_days",
+    )
     assert reopened.state == "in_progress"
     assert reopened.fields["outcome"] is None
     # 20 working days after Monday 06-01: 06-02..06-18 = 13, 06-19 is 端午,
@@ -417,36 +503,68 @@ def test_deliver_close_and_reopen(engine) -> None:
 
 def test_withdraw_closes_with_other_outcome(engine) -> None:
     view = register(engine)
-    engine.move(view.id, "consult", HEAD, on="2026-03-04", now=NOW, party="third_party",
-                party_name="某公司", matter="x")
-    closed = engine.move(view.id, "withdraw", CLERK, on="2026-03-05", now=NOW,
-                         reason="申请人书面撤回")
+    engine.move(
+        view.id,
+        "consult",
+        HEAD,
+        on="2026-03-04",
+        now=NOW,
+        party="third_party",
+        party_name="某公司",
+        matter="x",
+    )
+    closed = engine.move(
+        view.id, "withdraw", CLERK, on="2026-03-05", now=NOW, reason="申请人书面撤回"
+    )
     assert closed.fields["outcome"] == "other_withdrawn"
     assert all(c.status in {"cancelled", "met"} for c in closed.clocks)
     with pytest.raises(RuleViolation) as info:  # nothing was replied, so nothing to correct
-        engine.move(view.id, "reopen", LEGAL, on="2026-03-06", now=NOW, reason="x",
-                    deadline_days=5, deadline_unit="working_days")
+        engine.move(
+            view.id,
+            "reopen",
+            LEGAL,
+            on="2026-03-06",
+            now=NOW,
+            reason="x",
+            deadline_days=5,
+            deadline_unit="working_days",
+        )
     assert info.value.rule == "was_replied"
 
 
 def test_conference_and_secrecy_review_are_recorded_without_pausing(engine) -> None:
     view = register(engine)
-    engine.move(view.id, "conference", CLERK, on="2026-03-04", now=NOW, topic="是否属于过程性信息",
-                participants="综合科、法制办")
-    after = engine.move(view.id, "secrecy_review", CLERK, on="2026-03-05", now=NOW,
-                        matter="图纸", reviewer="区保密局")
+    engine.move(
+        view.id,
+        "conference",
+        CLERK,
+        on="2026-03-04",
+        now=NOW,
+        topic="是否属于过程性信息",
+        participants="综合科、法制办",
+    )
+    after = engine.move(
+        view.id,
+        "secrecy_review",
+        CLERK,
+        on="2026-03-05",
+        now=NOW,
+        matter="图纸",
+        reviewer="区保密局",
+    )
     assert after.state == "in_progress"
     assert clock(after, "reply").due_on == date(2026, 3, 30)
     assert [e.move for e in engine.case(view.id, now=NOW).events] == [
-        "register", "conference", "secrecy_review"
+        "register",
+        "conference",
+        "secrecy_review",
     ]
 
 
 def test_worklist_orders_by_urgency_and_filters_by_unit(engine) -> None:
     a = register(engine, on="2026-03-10")
     b = register(engine, on="2026-03-02")
-    c = engine.register(CENTRE, on="2026-03-03", now=NOW, channel="window", unit="jyj",
-                        **APPLICANT)
+    c = engine.register(CENTRE, on="2026-03-03", now=NOW, channel="window", unit="jyj", **APPLICANT)
     items = engine.worklist(unit="czj", now=at("2026-03-20"))
     assert [i.case_id for i in items] == [b.id, a.id]
     assert items[0].clock == "reply"

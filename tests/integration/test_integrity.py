@@ -23,12 +23,27 @@ from tests.integration.test_application_flow import NOW, clock, counts, register
 
 def test_stale_version_is_refused_and_writes_nothing(engine) -> None:
     view = register(engine)
-    engine.move(view.id, "conference", CLERK, on="2026-03-03", now=NOW, topic="a",
-                participants="b", expected_version=view.version)
+    engine.move(
+        view.id,
+        "conference",
+        CLERK,
+        on="2026-03-03",
+        now=NOW,
+        topic="a",
+        participants="b",
+        expected_version=view.version,
+    )
     before = counts(engine)
     with pytest.raises(StaleCase) as info:
-        engine.move(view.id, "reply", CLERK, on="2026-03-04", now=NOW, outcome="disclosed",
-                    expected_version=view.version)
+        engine.move(
+            view.id,
+            "reply",
+            CLERK,
+            on="2026-03-04",
+            now=NOW,
+            outcome="disclosed",
+            expected_version=view.version,
+        )
     assert info.value.case == view.id
     assert counts(engine) == before
     assert engine.case(view.id, now=NOW).state == "in_progress"
@@ -64,8 +79,16 @@ def test_concurrent_moves_on_one_version_succeed_exactly_once(engine) -> None:
     def attempt(i: int) -> None:
         barrier.wait()
         try:
-            engine.move(view.id, "conference", CLERK, on="2026-03-03", now=NOW,
-                        topic=f"会商{i}", participants="x", expected_version=view.version)
+            engine.move(
+                view.id,
+                "conference",
+                CLERK,
+                on="2026-03-03",
+                now=NOW,
+                topic=f"会商{i}",
+                participants="x",
+                expected_version=view.version,
+            )
             results.append("ok")
         except StaleCase:
             results.append("stale")
@@ -84,12 +107,20 @@ def test_a_failing_move_leaves_no_partial_write(engine) -> None:
     before = counts(engine)
     # The extension would end in 2027, whose calendar is unknown: the move fails whole.
     # Received 2026-11-16: due 2026-12-14; twenty more working days run into 2027.
-    late = engine.register(CENTRE, on="2026-11-16", now=at("2026-11-16"), channel="window",
-                           unit="czj", **APPLICANT)
+    late = engine.register(
+        CENTRE, on="2026-11-16", now=at("2026-11-16"), channel="window", unit="czj", **APPLICANT
+    )
     before = counts(engine)
     with pytest.raises(UnknownCalendarYear):
-        engine.move(late.id, "extend", CLERK, on="2026-11-20", now=at("2026-11-20"),
-                    approver="周科长", reason="量大")
+        engine.move(
+            late.id,
+            "extend",
+            CLERK,
+            on="2026-11-20",
+            now=at("2026-11-20"),
+            approver="周科长",
+            reason="量大",
+        )
     assert counts(engine) == before
     assert clock(engine.case(late.id, now=NOW), "reply").extension_days == 0
     assert engine.case(view.id, now=NOW).version == view.version
@@ -97,8 +128,16 @@ def test_a_failing_move_leaves_no_partial_write(engine) -> None:
 
 def test_events_form_a_hash_chain_and_verify_passes(engine) -> None:
     view = register(engine)
-    engine.move(view.id, "consult", CLERK, on="2026-03-04", now=NOW, party="third_party",
-                party_name="某公司", matter="x")
+    engine.move(
+        view.id,
+        "consult",
+        CLERK,
+        on="2026-03-04",
+        now=NOW,
+        party="third_party",
+        party_name="某公司",
+        matter="x",
+    )
     engine.move(view.id, "consultation_answered", CLERK, on="2026-03-09", now=NOW, opinion="y")
     engine.move(view.id, "reply", CLERK, on="2026-03-20", now=NOW, outcome="disclosed")
     with Session(engine.db) as s:
@@ -123,8 +162,12 @@ def test_verify_catches_a_hand_edited_state(engine) -> None:
 def test_verify_catches_an_edited_event_payload(engine) -> None:
     view = register(engine)
     engine.move(view.id, "reply", CLERK, on="2026-03-20", now=NOW, outcome="disclosed")
-    _tamper(engine, update(EventRow).where(EventRow.seq == 2)
-            .values(payload={"outcome": "withheld_state_secret"}))
+    _tamper(
+        engine,
+        update(EventRow)
+        .where(EventRow.seq == 2)
+        .values(payload={"outcome": "withheld_state_secret"}),
+    )
     whats = {d.what for d in engine.verify()}
     assert "event 2 hash" in whats
     assert "field outcome" in whats
@@ -132,16 +175,16 @@ def test_verify_catches_an_edited_event_payload(engine) -> None:
 
 def test_verify_catches_an_edited_due_date(engine) -> None:
     view = register(engine)
-    _tamper(engine, update(ClockRow).where(ClockRow.kind == "reply")
-            .values(due_on=date(2026, 4, 30)))
+    _tamper(
+        engine, update(ClockRow).where(ClockRow.kind == "reply").values(due_on=date(2026, 4, 30))
+    )
     found = engine.verify()
     assert [(d.case_id, d.what) for d in found] == [(view.id, "clock 0 reply due_on")]
 
 
 def test_verify_catches_a_deleted_event(engine) -> None:
     view = register(engine)
-    engine.move(view.id, "conference", CLERK, on="2026-03-03", now=NOW, topic="a",
-                participants="b")
+    engine.move(view.id, "conference", CLERK, on="2026-03-03", now=NOW, topic="a", participants="b")
     engine.move(view.id, "reply", CLERK, on="2026-03-20", now=NOW, outcome="disclosed")
     _tamper(engine, text("DELETE FROM events WHERE seq = 2"))
     whats = {d.what for d in engine.verify()}
@@ -153,10 +196,10 @@ def test_recompute_moves_open_clocks_after_a_calendar_correction(db_url, tmp_pat
     states = tmp_path / "states"
     shutil.copytree(bundled_dir("states"), states)
     eng = casework.open(db_url, states_dir=states, upgrade=True)
-    view = eng.register(CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj",
-                        **APPLICANT)
-    replied = eng.register(CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj",
-                           **APPLICANT)
+    view = eng.register(CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT)
+    replied = eng.register(
+        CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT
+    )
     eng.move(replied.id, "reply", CLERK, on="2026-03-10", now=NOW, outcome="disclosed")
     assert clock(view, "reply").due_on == date(2026, 3, 30)
     eng.db.dispose()

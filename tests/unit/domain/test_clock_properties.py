@@ -202,4 +202,6 @@ def test_calendar_day_clock_due_date_is_a_working_day(c: clk.Clock) -> None:
     earliest = c.started_on + timedelta(days=c.length + c.extension_days + paused_days)
     assert earliest <= due
     # Rolled forward to the first working day, never further.
-    assert all(not CAL.is_working_day(earliest + timedelta(days=i)) for i in range((due - earliest).days))
+    assert all(
+        not CAL.is_working_day(earliest + timedelta(days=i)) for i in range((due - earliest).days)
+    )

@@ -15,7 +15,13 @@ import pytest
 from casework.errors import DefinitionError, InvalidInput
 from casework.resources import bundled_dir
 from casework.services import check_states
-from casework.workflow.loader import Problems, load_flows, load_rule_book, read_toml
+from casework.workflow.loader import (
+    Problems,
+    load_flows,
+    load_rule_book,
+    load_rule_books,
+    read_toml,
+)
 
 REAL = bundled_dir("states")
 
@@ -76,7 +82,7 @@ def test_no_rule_set_before_2008_05_01() -> None:
 
 
 def test_application_flow_loads() -> None:
-    flows = load_flows(REAL, load_rule_book(REAL))
+    flows = load_flows(REAL, load_rule_books(REAL))
     flow = flows["application"]
     assert flow.initial == "new"
     assert {"register", "forward", "reply", "extend", "consult"} <= set(flow.move_names)
@@ -202,7 +208,10 @@ def test_one_defect_is_reported_by_name(
 
 def test_unknown_destination_is_the_only_problem(tmp_path: Path) -> None:
     states = broken_copy(
-        tmp_path, APP, 'from = ["delivered"]\nto = "closed"', 'from = ["delivered"]\nto = "archived"'
+        tmp_path,
+        APP,
+        'from = ["delivered"]\nto = "closed"',
+        'from = ["delivered"]\nto = "archived"',
     )
     # `closed` stays reachable through other moves, so this is the one problem.
     problems = check_states(states)
@@ -211,9 +220,11 @@ def test_unknown_destination_is_the_only_problem(tmp_path: Path) -> None:
 
 
 def test_load_flows_raises_with_every_problem(tmp_path: Path) -> None:
-    states = broken_copy(tmp_path, APP, 'requires = ["other_unit"]', 'requires = ["different_unit"]')
+    states = broken_copy(
+        tmp_path, APP, 'requires = ["other_unit"]', 'requires = ["different_unit"]'
+    )
     with pytest.raises(DefinitionError) as err:
-        load_flows(states, load_rule_book(states))
+        load_flows(states, load_rule_books(states))
     assert "different_unit" in str(err.value)
 
 
@@ -259,8 +270,7 @@ def test_toml_syntax_error_names_the_file(tmp_path: Path, file: str, old: str, n
     assert str(path) in str(err.value)
     assert "TOML" in str(err.value)
     with pytest.raises(DefinitionError) as err:
-        rules = load_rule_book(states)
-        load_flows(states, rules)
+        load_flows(states, load_rule_books(states))
     assert str(path) in str(err.value)
     problems = check_states(states)
     assert len(problems) == 1
@@ -277,7 +287,7 @@ def test_problems_collect_instead_of_stopping(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     problems = Problems()
-    load_flows(states, load_rule_book(states), problems)
+    load_flows(states, load_rule_books(states), problems)
     assert len(problems) == 2
     assert any("nosuch" in p for p in problems)
     assert any("carrier_pigeon" in p for p in problems)
