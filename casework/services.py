@@ -633,7 +633,11 @@ def open_engine(
             field="database_url",
             rule="schema at the newest migration",
         )
-    return Engine(db, settings)
+    engine = Engine(db, settings)
+    from casework.letters.issuing import install as install_letters
+
+    install_letters(engine)
+    return engine
 
 
 def check_states(states_dir: Path, engine: Engine | None = None) -> list[str]:

@@ -47,6 +47,11 @@ def _register_commands() -> None:
     app.add_typer(states_cli.app, name="states")
     app.add_typer(integrity.clocks_app, name="clocks")
     app.add_typer(cases.case_app, name="case")
+    # Feature modules add their own commands (each owns its module, none edits this file).
+    from casework.cli import actions, escalation, letters, proceedings, reports
+
+    for feature in (actions, proceedings, escalation, letters, reports):
+        feature.register(app)
     app.command()(integrity.verify)
     app.command()(cases.worklist)
     app.command()(demo)

@@ -30,6 +30,7 @@ class PersonRow(SQLModel, table=True):
     __tablename__ = "people"
 
     id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=50, unique=True)  # login name: CASEWORK_USER or --as
     name: str = Field(max_length=50)
     role: str = Field(max_length=32)
     unit_code: str | None = Field(default=None, foreign_key="units.code", max_length=32)

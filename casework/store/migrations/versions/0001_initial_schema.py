@@ -69,6 +69,7 @@ def upgrade() -> None:
     op.create_table(
         "people",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("unit_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
@@ -79,6 +80,7 @@ def upgrade() -> None:
             ["units.code"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("code"),
     )
     op.create_table(
         "clocks",

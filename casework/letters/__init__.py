@@ -1,0 +1,1 @@
+"""Letters: templates rendered, numbered and archived when moves require them."""
