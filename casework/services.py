@@ -483,11 +483,14 @@ class Engine:
 
     def verify(self) -> list[Discrepancy]:
         """Replay every case's events; list every difference from the stored rows."""
+        from casework.letters.archive import verify as verify_letters
+
         found: list[Discrepancy] = []
         for ids in self._case_ids():
             with self.db.connect() as conn:
                 for case_id in ids:
                     found.extend(self._verify_case(conn, case_id))
+        found.extend(verify_letters(self))
         return found
 
     def _verify_case(self, conn: Connection, case_id: int) -> list[Discrepancy]:

@@ -1,0 +1,1 @@
+"""Tables of this feature (see casework/store/schema.py)."""
