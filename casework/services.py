@@ -38,7 +38,14 @@ from casework.store.repository import (
 )
 from casework.store.tables import UnitRow
 from casework.views import CaseView, ClockView, Discrepancy, EventView, PauseView, WorkItem
-from casework.workflow.apply import PreparedMove, Workflow, allowed_moves, evolve, prepare
+from casework.workflow.apply import (
+    PreparedMove,
+    Workflow,
+    allowed_moves,
+    evolve,
+    parent_inputs,
+    prepare,
+)
 from casework.workflow.fields import parse_date
 from casework.workflow.loader import Problems, load_flows, load_rule_books
 from casework.workflow.machine import FlowMachine
@@ -256,15 +263,7 @@ class Engine:
     ) -> None:
         spec = child.move.parent
         assert spec is not None
-        inputs = {}
-        for name, value in spec.inputs.items():
-            if value == "$on":
-                inputs[name] = child.on
-            elif isinstance(value, str) and value.startswith("$"):
-                if child.params.get(value[1:]) is not None:
-                    inputs[name] = child.params[value[1:]]
-            else:
-                inputs[name] = value
+        inputs = parent_inputs(self.workflow, child.ctx.case, child)
         prepared = prepare(
             self.workflow,
             parent.snapshot,

@@ -44,10 +44,10 @@ def graph(
     from casework.workflow.graph import mermaid
     from casework.workflow.loader import FLOW_NAMES, load_flows, load_rule_books
 
-    if flow not in FLOW_NAMES:
+    if flow not in FLOW_NAMES or not (states_dir(states) / f"{flow}.toml").exists():
         raise InvalidInput(
             f"未知的流程 {flow!r}；可选：{'、'.join(FLOW_NAMES)}", field="flow", rule="known flows"
         )
     directory = states_dir(states)
-    flows = load_flows(directory, load_rule_books(directory), names=[flow])
+    flows = load_flows(directory, load_rule_books(directory))
     typer.echo(mermaid(flows[flow]))

@@ -16,7 +16,7 @@ class ClockSpec:
     unit: Unit
     length: int | None  # None: the move that starts it supplies the length
     basis: str
-    nature: str = "duty"  # duty / window / applicant: who must act by the due date
+    nature: str = "duty"  # duty / window / applicant / body: who must act by the due date
     extension: int | None = None
     extension_basis: str | None = None
 
@@ -44,7 +44,9 @@ class RuleSet:
         return bool(getattr(self, name))
 
 
-CLOCK_NATURES: frozenset[str] = frozenset({"duty", "window", "applicant"})
+# "body": a period that binds another authority (the reconsideration body's decision), kept
+# for information so a late decision is visible; it escalates to no one.
+CLOCK_NATURES: frozenset[str] = frozenset({"duty", "window", "applicant", "body"})
 RULE_FLAGS: frozenset[str] = frozenset({"restart_on_correction", "processing_fee_allowed"})
 
 

@@ -160,6 +160,12 @@ def prepare(
             state=case.state,
             rule="flow transitions",
         )
+    if parent is not None and not replay:
+        # What the move copies from the parent case is recorded in the event, so that a
+        # replay re-derives the same fields whatever the parent became since.
+        copied = _parent_fields(chosen)
+        if copied:
+            params[PARENT_KEY] = {f: _jsonable(parent.get(f)) for f in copied}
     if not replay:
         _check_actor(chosen, actor, case.unit or params.get("unit"), case_id, case.state)
         for g in chosen.requires:
@@ -168,6 +174,20 @@ def prepare(
                     GUARDS[g].rule, move=move_name, case=case_id, state=case.state, rule=g
                 )
     return PreparedMove(chosen, params, on, rules, ctx)
+
+
+PARENT_KEY = "_parent"  # event payload key holding the values copied from the parent case
+
+
+def _parent_fields(move: MoveDef) -> list[str]:
+    prefix = "$parent."
+    return [
+        v[len(prefix) :] for v in move.sets.values() if isinstance(v, str) and v.startswith(prefix)
+    ]
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _check_actor(
@@ -226,47 +246,72 @@ def allowed_moves(
 # ---------------------------------------------------------------- evolve
 
 
-def _resolve(value: Any, params: dict[str, Any], on: date) -> Any:
+def _resolve(value: Any, p: PreparedMove, maps: dict[str, dict[str, str]]) -> Any:
+    """A value in a flow file: "$on", "$input", "$case.field", "$parent.field", "map:NAME:..."."""
+    if not isinstance(value, str):
+        return value
     if value == "$on":
-        return on
-    if isinstance(value, str) and value.startswith("$"):
-        return params.get(value[1:])
+        return p.on
+    if value.startswith("map:"):
+        _, name, ref = value.split(":", 2)
+        return maps[name].get(_resolve(ref, p, maps))
+    if value.startswith("$case."):
+        return p.ctx.case.fields.get(value[len("$case.") :])
+    if value.startswith("$parent."):
+        return p.params.get(PARENT_KEY, {}).get(value[len("$parent.") :])
+    if value.startswith("$"):
+        return p.params.get(value[1:])
     return value
 
 
-def _at(op: ClockOp, case: CaseSnapshot, on: date, calendar: Any) -> date:
+def parent_inputs(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> dict[str, Any]:
+    """The inputs of the move a prepared move makes on its parent case (values resolved)."""
+    assert p.move.parent is not None
+    maps = wf.flows[case.flow].flow.maps
+    resolved = {name: _resolve(v, p, maps) for name, v in p.move.parent.inputs.items()}
+    return {name: value for name, value in resolved.items() if value is not None}
+
+
+def _at(op: ClockOp, case: CaseSnapshot, p: PreparedMove, calendar: Any) -> date:
+    """The date a clock op takes effect: the act's date unless the flow says otherwise."""
     if op.at is None:
-        return on
+        return p.on
+    if op.at.startswith("$"):
+        given = p.params.get(op.at[1:])
+        return date.fromisoformat(given) if given else p.on
     how, _, kind = op.at.partition(":")
     other = case.latest_clock(kind)
     due = clk.due_date(other, calendar) if other is not None else None
     if due is None:
-        return on
-    return due if how == "due" else min(on, due)
+        return p.on
+    return due if how == "due" else min(p.on, due)
 
 
 def _apply_clock_op(
-    case: CaseSnapshot, op: ClockOp, p: PreparedMove, calendar: Any
+    case: CaseSnapshot, op: ClockOp, p: PreparedMove, calendar: Any, maps: dict[str, Any]
 ) -> CaseSnapshot:
-    rules, on = p.rules, p.on
+    rules = p.rules
     if op.if_rule is not None and not rules.flag(op.if_rule):
+        return case
+    if op.if_input is not None and p.params.get(op.if_input) is None:
         return case
     if op.op == "start":
         spec = rules.clocks.get(op.clock)
         if spec is None:
             return case  # this rule set has no such period (e.g. 2008: no correction limit)
-        length = _resolve(op.length, p.params, on) or spec.length
-        unit = _resolve(op.unit, p.params, on) or spec.unit
-        return case.with_clock(None, clk.start(op.clock, unit, int(length), on))
+        length = _resolve(op.length, p, maps) or spec.length
+        unit = _resolve(op.unit, p, maps) or spec.unit
+        at = _at(op, case, p, calendar)
+        return case.with_clock(None, clk.start(op.clock, unit, int(length), at))
     kinds = [c.kind for c in case.clocks if c.is_open] if op.clock == "*" else [op.clock]
     for kind in dict.fromkeys(kinds):
         found = case.open_clock(kind)
         if found is None:
             continue
         index, clock = found
-        at = _at(op, case, on, calendar)
+        at = _at(op, case, p, calendar)
         if op.op == "pause":
-            reason = _resolve(op.reason, p.params, on) or "pause"
+            reason = _resolve(op.reason, p, maps) or "pause"
             if clock.status == "paused" or reason not in rules.pausing_reasons:
                 continue
             clock = clk.pause(clock, at, reason)
@@ -290,10 +335,12 @@ def _apply_clock_op(
 
 def evolve(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> CaseSnapshot:
     """The snapshot after a prepared move: state, case fields, clocks, date of the last act."""
-    state = wf.flows[case.flow].fire(case.state, p.move.name, p.ctx)
+    machine = wf.flows[case.flow]
+    maps = machine.flow.maps
+    state = machine.fire(case.state, p.move.name, p.ctx)
     fields = dict(case.fields)
     for target, value in p.move.sets.items():
-        resolved = _resolve(value, p.params, p.on)
+        resolved = _resolve(value, p, maps)
         if resolved == "":
             resolved = None
         elif target in CASE_FIELDS:
@@ -304,5 +351,5 @@ def evolve(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> CaseSnapshot:
         fields[target] = resolved
     nxt = replace(case, state=state, rule_set=p.rules.name, fields=fields, last_on=p.on)
     for op in p.move.clocks:
-        nxt = _apply_clock_op(nxt, op, p, wf.calendar)
+        nxt = _apply_clock_op(nxt, op, p, wf.calendar, maps)
     return nxt

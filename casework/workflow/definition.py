@@ -23,6 +23,7 @@ class ClockOp:
     unit: str | None = None
     at: str | None = None
     if_rule: str | None = None
+    if_input: str | None = None  # the op applies only when this (optional) input was given
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class FlowDef:
     path: str = ""
     parent_flow: str | None = None  # a dossier of this flow belongs to a case of that flow
     details: dict[str, str] = field(default_factory=dict)  # flow-specific fields: name -> kind
+    maps: dict[str, dict[str, str]] = field(default_factory=dict)  # "map:NAME:$input" in set
 
     def variants(self, move: str) -> tuple[MoveDef, ...]:
         """Every definition of a move name, in file order (branches chosen by `when`)."""

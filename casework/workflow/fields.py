@@ -13,7 +13,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from casework.domain.outcomes import OUTCOMES, REPLY_OUTCOMES
-from casework.domain.vocabulary import APPLICANT_KINDS, CLOCK_UNITS, DELIVERY_METHODS, PARTY_KINDS
+from casework.domain.vocabulary import (
+    APPLICANT_KINDS,
+    CLOCK_UNITS,
+    DECISION_KINDS,
+    DELIVERY_METHODS,
+    LAWSUIT_RESULTS,
+    LAWSUIT_ROUTES,
+    PARTY_KINDS,
+    REVIEW_GROUNDS,
+    REVIEW_PROCEDURES,
+    REVIEW_RESULTS,
+)
 from casework.errors import InvalidInput
 
 MAX_TEXT = 4000
@@ -80,6 +91,10 @@ def _choice(options: Collection[str], what: str) -> Callable[[str, Any, Vocab], 
     return parse
 
 
+def _date(name: str, raw: Any, vocab: Vocab) -> str:
+    return parse_date(name, raw).isoformat()
+
+
 def _unit(name: str, raw: Any, vocab: Vocab) -> str:
     if raw not in vocab.units:
         raise _bad(
@@ -107,6 +122,13 @@ PARSERS: dict[str, Callable[[str, Any, Vocab], Any]] = {
     "outcome": _choice(OUTCOMES, "办理结果"),
     "clock_unit": _choice(CLOCK_UNITS, "期限单位"),
     "delivery_method": _choice(DELIVERY_METHODS, "送达方式"),
+    "date": _date,
+    "review_ground": _choice(REVIEW_GROUNDS, "复议事由"),
+    "review_procedure": _choice(REVIEW_PROCEDURES, "复议程序"),
+    "review_result": _choice(REVIEW_RESULTS, "复议决定结果"),
+    "lawsuit_route": _choice(LAWSUIT_ROUTES, "起诉方式"),
+    "lawsuit_result": _choice(LAWSUIT_RESULTS, "裁判结果"),
+    "decision_kind": _choice(DECISION_KINDS, "裁判文书种类"),
 }
 
 

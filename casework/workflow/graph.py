@@ -22,8 +22,12 @@ def mermaid(flow: FlowDef) -> str:
         title=f"{flow.name} {flow.title}",
         show_state_attributes=False,
     )
-    for m in flow.moves:
-        machine.add_transition(m.name, list(m.sources), None if m.dest == STAY else m.dest)
+    drawn = set()
+    for m in flow.moves:  # branches of one move share an arrow
+        key = (m.name, m.sources, m.dest)
+        if key not in drawn:
+            drawn.add(key)
+            machine.add_transition(m.name, list(m.sources), None if m.dest == STAY else m.dest)
     text = model.get_graph().draw(None)  # type: ignore[attr-defined]
     # Name each state in Chinese too, for the clerks who read the diagram.
     for s in flow.states.values():

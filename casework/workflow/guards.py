@@ -14,6 +14,7 @@ from typing import Any
 from casework.domain.case import CaseSnapshot
 from casework.domain.clocks import Calendar, due_date
 from casework.domain.rules import RuleSet
+from casework.domain.vocabulary import LAWSUIT_RESULTS, REVIEW_RESULTS
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,41 @@ def _not_extended(ctx: GuardContext) -> bool:
 
 def _was_replied(ctx: GuardContext) -> bool:
     return bool(ctx.case.get("replied_on"))
+
+
+def _reply_challengeable(ctx: GuardContext) -> bool:
+    """A proceeding needs a reply to challenge, or a reply clock that has run out."""
+    parent = ctx.parent
+    if parent is None:
+        return False
+    if ctx.params.get("ground") == "against_reply":
+        return bool(parent.get("replied_on"))
+    reply = parent.latest_clock("reply")
+    if reply is None:
+        return False
+    if reply.status == "breached":
+        return True
+    due = due_date(reply, ctx.calendar) if reply.is_open else None
+    return due is not None and ctx.on > due
+
+
+def _result(ctx: GuardContext) -> str | None:
+    """The result being recorded, or the first-instance result a final move confirms."""
+    return ctx.params.get("result") or ctx.case.get("first_result")
+
+
+def _result_corrects(ctx: GuardContext) -> bool:
+    result = _result(ctx)
+    table = {**REVIEW_RESULTS, **LAWSUIT_RESULTS}
+    return result in table and table[result][1] == "corrected"
+
+
+def _open_clock_extendable(kind: str) -> Callable[[GuardContext], bool]:
+    def check(ctx: GuardContext) -> bool:
+        found = ctx.case.open_clock(kind)
+        return found is not None and found[1].extension_days == 0
+
+    return check
 
 
 GUARDS: dict[str, Guard] = {
@@ -133,6 +169,70 @@ GUARDS: dict[str, Guard] = {
             "was_replied",
             "只有已经作出答复的申请才能因复议决定或判决重新办理",
             _was_replied,
+        ),
+        # ---- reconsideration and litigation
+        Guard(
+            "reply_challengeable",
+            "针对答复的复议或诉讼须有已作出的答复；针对逾期未答复的，须答复期限已届满",
+            _reply_challengeable,
+            needs_inputs=True,
+        ),
+        Guard(
+            "simplified_procedure",
+            "简易程序",
+            lambda ctx: ctx.params.get("procedure") == "simplified",
+            needs_inputs=True,
+        ),
+        Guard(
+            "simplified_available",
+            "本案适用的行政复议法（2017年）没有简易程序",
+            lambda ctx: "answer_simplified" in ctx.rules.clocks,
+        ),
+        Guard(
+            "orders_redo",
+            "决定或判决责令重新答复（写明期限）",
+            lambda ctx: ctx.params.get("deadline_days") is not None,
+            needs_inputs=True,
+        ),
+        Guard(
+            "deadline_complete",
+            "责令重新答复须同时写明期限天数（deadline_days）和单位（deadline_unit）",
+            lambda ctx: ctx.params.get("deadline_unit") is not None,
+            needs_inputs=True,
+        ),
+        Guard(
+            "result_corrects",
+            "只有纠正原答复的结果（撤销、变更、确认违法、责令履行）才能责令重新答复",
+            _result_corrects,
+            needs_inputs=True,
+        ),
+        Guard(
+            "order_has_deadline",
+            "责令履行的决定或判决须写明重新答复的期限（deadline_days 与 deadline_unit）",
+            lambda ctx: _result(ctx) != "ordered_to_act",
+            needs_inputs=True,
+        ),
+        Guard(
+            "review_named",
+            "复议后起诉须写明所针对的复议案件编号（review）",
+            lambda ctx: ctx.params.get("route") != "after_review" or bool(ctx.params.get("review")),
+            needs_inputs=True,
+        ),
+        Guard(
+            "ruling",
+            "裁定",
+            lambda ctx: ctx.params.get("decision_kind") == "ruling",
+            needs_inputs=True,
+        ),
+        Guard(
+            "appeal_window_closed",
+            "《行政诉讼法》第八十五条：上诉期限尚未届满，不能确认一审裁判生效",
+            lambda ctx: _due_passed("appeal")(ctx) or _due_passed("appeal_ruling")(ctx),
+        ),
+        Guard(
+            "decision_extendable",
+            "复议机关决定期限只能延长一次（简易程序不得延长）",
+            _open_clock_extendable("decision"),
         ),
     )
 }

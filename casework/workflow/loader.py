@@ -190,7 +190,7 @@ def _move(raw: dict[str, Any], index: int, path: str, problems: Problems) -> Mov
     where = f"{path} moves[{index}] {name}"
     clocks = []
     for j, op in enumerate(raw.get("clocks", [])):
-        known = {"op", "clock", "reason", "length", "unit", "at", "if_rule"}
+        known = {"op", "clock", "reason", "length", "unit", "at", "if_rule", "if_input"}
         if not isinstance(op, dict):
             problems.add(f"{where} clocks[{j}]", f"期限操作应为表，收到 {op!r}")
             continue
@@ -249,6 +249,7 @@ def parse_flow(raw: dict[str, Any], path: str, problems: Problems) -> FlowDef:
         path=path,
         parent_flow=meta.get("parent"),
         details=details,
+        maps={name: dict(m) for name, m in raw.get("maps", {}).items()},
     )
 
 
@@ -281,9 +282,8 @@ def check_flow(flow: FlowDef, rules: RuleBook, problems: Problems) -> None:
         for target, value in m.sets.items():
             if target not in CASE_FIELDS and target not in flow.details:
                 problems.add(mw, f"set 的目标 {target!r} 既不是案件字段也不在 [details] 中")
-            is_input = isinstance(value, str) and value.startswith("$") and value != "$on"
-            if is_input and value[1:] not in m.inputs:
-                problems.add(mw, f"set 引用了未声明的输入 {value!r}")
+            for problem in _value_problems(value, m, flow):
+                problems.add(mw, f"set {target}：{problem}")
         for op in m.clocks:
             if op.op not in CLOCK_OPS:
                 problems.add(mw, f"未知的期限操作 {op.op!r}")
@@ -294,16 +294,41 @@ def check_flow(flow: FlowDef, rules: RuleBook, problems: Problems) -> None:
             for ref in (op.length, op.unit, op.reason):
                 if isinstance(ref, str) and ref.startswith("$") and ref[1:] not in m.inputs:
                     problems.add(mw, f"期限操作引用了未声明的输入 {ref!r}")
-            if op.at is not None:
+            if op.if_input is not None and op.if_input not in m.inputs:
+                problems.add(mw, f"if_input 引用了未声明的输入 {op.if_input!r}")
+            if op.at is not None and op.at.startswith("$"):
+                if m.inputs.get(op.at[1:]) != "date":
+                    problems.add(mw, f"at 引用的 {op.at!r} 不是本动作的日期输入")
+            elif op.at is not None:
                 how, _, kind = op.at.partition(":")
                 if how not in {"due", "earliest"} or kind not in clock_kinds:
-                    problems.add(mw, f"at 应为 due:期限 或 earliest:期限，收到 {op.at!r}")
+                    expected = "due:期限、earliest:期限 或 $日期输入"
+                    problems.add(mw, f"at 应为 {expected}，收到 {op.at!r}")
     for name in flow.move_names:
         variants = flow.variants(name)
         if any(v.inputs != variants[0].inputs for v in variants):
             problems.add(f"{where} 动作 {name}", "同名动作的各分支必须声明相同的输入")
     for state in unreachable_states(flow):
         problems.add(where, f"状态 {state!r} 无法到达")
+
+
+def _value_problems(value: Any, move: MoveDef, flow: FlowDef) -> list[str]:
+    """What is wrong with a value written in a flow file ("$input", "$parent.x", "map:...")."""
+    if not isinstance(value, str) or value == "$on":
+        return []
+    if value.startswith("map:"):
+        parts = value.split(":", 2)
+        if len(parts) != 3 or parts[1] not in flow.maps:
+            return [f"未知的映射 {value!r}（见 [maps]）"]
+        return _value_problems(parts[2], move, flow)
+    if value.startswith("$case."):
+        name = value[len("$case.") :]
+        return [] if name in CASE_FIELDS or name in flow.details else [f"未知的案件字段 {value!r}"]
+    if value.startswith("$parent."):
+        return [] if flow.parent_flow else [f"{value!r}：本流程没有上级案件（[flow] parent）"]
+    if value.startswith("$") and value[1:] not in move.inputs:
+        return [f"引用了未声明的输入 {value!r}"]
+    return []
 
 
 def unreachable_states(flow: FlowDef) -> list[str]:
