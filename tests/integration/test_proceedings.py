@@ -18,12 +18,18 @@ from tests.integration.test_application_flow import clock, counts
 
 NOW = at("2026-11-27")
 REVIEW = {
-    "ground": "against_reply", "body": "硚口区人民政府", "body_case_number": "硚政复〔2026〕7号",
-    "procedure": "ordinary", "request": "撤销被申请人作出的不予公开答复",
+    "ground": "against_reply",
+    "body": "硚口区人民政府",
+    "body_case_number": "硚政复〔2026〕7号",
+    "procedure": "ordinary",
+    "request": "撤销被申请人作出的不予公开答复",
 }
 SUIT = {
-    "ground": "against_reply", "route": "direct", "court": "武汉市中级人民法院",
-    "court_case_number": "（2026）鄂01行初88号", "request": "撤销被告作出的答复",
+    "ground": "against_reply",
+    "route": "direct",
+    "court": "武汉市中级人民法院",
+    "court_case_number": "（2026）鄂01行初88号",
+    "request": "撤销被告作出的答复",
 }
 
 
@@ -52,8 +58,15 @@ def test_review_answer_clock_is_ten_working_days_across_a_holiday(engine) -> Non
 
 def test_simplified_procedure_answer_is_five_working_days(engine) -> None:
     case = replied_case(engine)
-    review = open_review(engine, case, LEGAL, on="2026-03-02", now=NOW,
-                         **{**REVIEW, "procedure": "simplified"}, accepted_on="2026-02-27")
+    review = open_review(
+        engine,
+        case,
+        LEGAL,
+        on="2026-03-02",
+        now=NOW,
+        **{**REVIEW, "procedure": "simplified"},
+        accepted_on="2026-02-27",
+    )
     # 5 working days after Mon 03-02 → Mon 03-09.
     assert clock(review, "answer_simplified").due_on == date(2026, 3, 9)
     # The body's simplified decision clock: 30 days from acceptance 02-27 → 03-29 (Sunday)
@@ -71,16 +84,18 @@ def test_2017_law_applies_before_2024_with_calendar_days(engine) -> None:
     assert clock(review, "answer").due_on == date(2024, 1, 2)
     assert clock(review, "answer").unit == "calendar_days"
     with pytest.raises(RuleViolation) as info:
-        open_review(engine, case, LEGAL, on="2023-12-20", now=NOW,
-                    **{**REVIEW, "procedure": "simplified"})
+        open_review(
+            engine, case, LEGAL, on="2023-12-20", now=NOW, **{**REVIEW, "procedure": "simplified"}
+        )
     assert info.value.rule == "simplified_available"
     # From 2024-01-01 the 2023 law's working days apply.
     assert open_review(engine, case, LEGAL, on="2024-01-02", now=NOW, **REVIEW).rule_set == "2023"
 
 
 def test_review_needs_a_reply_or_an_overdue_reply(engine) -> None:
-    view = engine.register(CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj",
-                           **APPLICANT)
+    view = engine.register(
+        CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT
+    )
     before = counts(engine)
     with pytest.raises(RuleViolation) as info:
         open_review(engine, view.id, LEGAL, on="2026-03-20", now=NOW, **REVIEW)
@@ -108,14 +123,24 @@ def test_only_the_legal_office_moves_proceedings(engine) -> None:
 
 def test_decision_correcting_the_reply_reopens_the_case(engine) -> None:
     case = replied_case(engine)
-    review = open_review(engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW,
-                         accepted_on="2026-02-27")
-    answered = engine.move(review.id, "answered", LEGAL, on="2026-03-13", now=NOW,
-                           answer_number="硚财复答〔2026〕1号")
+    review = open_review(
+        engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW, accepted_on="2026-02-27"
+    )
+    answered = engine.move(
+        review.id, "answered", LEGAL, on="2026-03-13", now=NOW, answer_number="硚财复答〔2026〕1号"
+    )
     assert clock(answered, "answer").status == "met"
-    decided = engine.move(review.id, "decide", LEGAL, on="2026-04-20", now=NOW,
-                          result="revoked", decision_number="硚政复决〔2026〕7号",
-                          deadline_days=20, deadline_unit="working_days")
+    decided = engine.move(
+        review.id,
+        "decide",
+        LEGAL,
+        on="2026-04-20",
+        now=NOW,
+        result="revoked",
+        decision_number="硚政复决〔2026〕7号",
+        deadline_days=20,
+        deadline_unit="working_days",
+    )
     assert decided.state == "decided"
     assert decided.fields["outcome"] == "corrected"
     assert decided.fields["closed_on"] == date(2026, 4, 20)
@@ -138,8 +163,11 @@ def test_decision_correcting_the_reply_reopens_the_case(engine) -> None:
     ("inputs", "error", "rule"),
     [
         ({"result": "ordered_to_act"}, RuleViolation, "order_has_deadline"),
-        ({"result": "upheld", "deadline_days": 20, "deadline_unit": "working_days"},
-         RuleViolation, "result_corrects"),
+        (
+            {"result": "upheld", "deadline_days": 20, "deadline_unit": "working_days"},
+            RuleViolation,
+            "result_corrects",
+        ),
         ({"result": "revoked", "deadline_days": 20}, RuleViolation, "deadline_complete"),
         ({"result": "annulled_by_magic"}, InvalidInput, "one of 复议决定结果"),
     ],
@@ -149,8 +177,15 @@ def test_bad_decisions_are_refused_and_write_nothing(engine, inputs, error, rule
     review = open_review(engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW)
     before = counts(engine)
     with pytest.raises(error) as info:
-        engine.move(review.id, "decide", LEGAL, on="2026-04-20", now=NOW,
-                    decision_number="硚政复决〔2026〕8号", **inputs)
+        engine.move(
+            review.id,
+            "decide",
+            LEGAL,
+            on="2026-04-20",
+            now=NOW,
+            decision_number="硚政复决〔2026〕8号",
+            **inputs,
+        )
     assert info.value.rule == rule
     assert counts(engine) == before
     assert engine.case(case, now=NOW).state == "replied"
@@ -159,8 +194,15 @@ def test_bad_decisions_are_refused_and_write_nothing(engine, inputs, error, rule
 def test_decision_without_order_leaves_the_case_alone(engine) -> None:
     case = replied_case(engine)
     review = open_review(engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW)
-    upheld = engine.move(review.id, "decide", LEGAL, on="2026-04-20", now=NOW,
-                         result="rejected", decision_number="硚政复决〔2026〕9号")
+    upheld = engine.move(
+        review.id,
+        "decide",
+        LEGAL,
+        on="2026-04-20",
+        now=NOW,
+        result="rejected",
+        decision_number="硚政复决〔2026〕9号",
+    )
     assert upheld.fields["outcome"] == "upheld"
     # The respondent never answered: the answer clock is recorded as breached.
     assert clock(upheld, "answer").status == "breached"
@@ -169,12 +211,14 @@ def test_decision_without_order_leaves_the_case_alone(engine) -> None:
 
 def test_decision_extension_once(engine) -> None:
     case = replied_case(engine)
-    review = open_review(engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW,
-                         accepted_on="2026-03-02")
+    review = open_review(
+        engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW, accepted_on="2026-03-02"
+    )
     # 60 days after 03-02 = 05-01 (劳动节) → 05-06.
     assert clock(review, "decision").due_on == date(2026, 5, 6)
-    extended = engine.move(review.id, "decision_extended", LEGAL, on="2026-04-20", now=NOW,
-                           notice="延期审理通知书")
+    extended = engine.move(
+        review.id, "decision_extended", LEGAL, on="2026-04-20", now=NOW, notice="延期审理通知书"
+    )
     # 90 days after 03-02 = 05-31 (Sunday) → 06-01.
     assert clock(extended, "decision").due_on == date(2026, 6, 1)
     with pytest.raises(RuleViolation):
@@ -197,16 +241,29 @@ def test_defence_clock_rolls_past_a_holiday_and_a_weekend(engine) -> None:
 
 def test_appeal_window_is_fifteen_days_for_a_judgment_and_ten_for_a_ruling(engine) -> None:
     case = replied_case(engine)
-    suits = [open_lawsuit(engine, case, LEGAL, on="2026-03-02", now=NOW, **SUIT)
-             for _ in range(2)]
+    suits = [open_lawsuit(engine, case, LEGAL, on="2026-03-02", now=NOW, **SUIT) for _ in range(2)]
     for suit in suits:
         engine.move(suit.id, "defended", LEGAL, on="2026-03-12", now=NOW)
-    judgment = engine.move(suits[0].id, "judged", LEGAL, on="2026-04-01", now=NOW,
-                           result="claims_rejected", decision_kind="judgment",
-                           judgment_number="（2026）鄂01行初88号")
-    ruling = engine.move(suits[1].id, "judged", LEGAL, on="2026-04-01", now=NOW,
-                         result="dismissed", decision_kind="ruling",
-                         judgment_number="（2026）鄂01行初89号")
+    judgment = engine.move(
+        suits[0].id,
+        "judged",
+        LEGAL,
+        on="2026-04-01",
+        now=NOW,
+        result="claims_rejected",
+        decision_kind="judgment",
+        judgment_number="（2026）鄂01行初88号",
+    )
+    ruling = engine.move(
+        suits[1].id,
+        "judged",
+        LEGAL,
+        on="2026-04-01",
+        now=NOW,
+        result="dismissed",
+        decision_kind="ruling",
+        judgment_number="（2026）鄂01行初89号",
+    )
     assert clock(judgment, "appeal").due_on == date(2026, 4, 16)  # Thursday
     assert clock(ruling, "appeal_ruling").due_on == date(2026, 4, 13)  # 04-11 Sat → Mon
     with pytest.raises(RuleViolation) as early:
@@ -215,21 +272,32 @@ def test_appeal_window_is_fifteen_days_for_a_judgment_and_ten_for_a_ruling(engin
     final = engine.move(suits[0].id, "final", LEGAL, on="2026-04-17", now=NOW)
     assert final.state == "closed"
     assert final.fields["outcome"] == "upheld"
-    assert engine.move(suits[1].id, "final", LEGAL, on="2026-04-14", now=NOW).fields[
-        "outcome"] == "other"
+    assert (
+        engine.move(suits[1].id, "final", LEGAL, on="2026-04-14", now=NOW).fields["outcome"]
+        == "other"
+    )
 
 
 def test_judgment_before_defence_is_refused(engine) -> None:
     case = replied_case(engine)
     suit = open_lawsuit(engine, case, LEGAL, on="2026-03-02", now=NOW, **SUIT)
     with pytest.raises(MoveNotAllowed):
-        engine.move(suit.id, "judged", LEGAL, on="2026-03-20", now=NOW, result="revoked",
-                    decision_kind="judgment", judgment_number="x")
+        engine.move(
+            suit.id,
+            "judged",
+            LEGAL,
+            on="2026-03-20",
+            now=NOW,
+            result="revoked",
+            decision_kind="judgment",
+            judgment_number="x",
+        )
 
 
 def test_lawsuit_needs_a_reply_or_a_claim_of_failure(engine) -> None:
-    view = engine.register(CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj",
-                           **APPLICANT)
+    view = engine.register(
+        CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT
+    )
     with pytest.raises(RuleViolation) as info:
         open_lawsuit(engine, view.id, LEGAL, on="2026-03-10", now=NOW, **SUIT)
     assert info.value.rule == "reply_challengeable"
@@ -246,21 +314,43 @@ def test_review_followed_by_a_lawsuit_and_an_appeal_that_reopens(engine) -> None
     with pytest.raises(InvalidInput) as undecided:
         open_lawsuit(engine, case, LEGAL, on="2026-05-06", now=NOW, **after, review=review.id)
     assert undecided.value.field == "review"
-    engine.move(review.id, "decide", LEGAL, on="2026-04-20", now=NOW, result="upheld",
-                decision_number="硚政复决〔2026〕10号")
+    engine.move(
+        review.id,
+        "decide",
+        LEGAL,
+        on="2026-04-20",
+        now=NOW,
+        result="upheld",
+        decision_number="硚政复决〔2026〕10号",
+    )
     with pytest.raises(InvalidInput):
         open_lawsuit(engine, other, LEGAL, on="2026-05-06", now=NOW, **after, review=review.id)
-    suit = open_lawsuit(engine, case, LEGAL, on="2026-05-06", now=NOW, **after,
-                        review=review.id)
+    suit = open_lawsuit(engine, case, LEGAL, on="2026-05-06", now=NOW, **after, review=review.id)
     assert suit.details["after_review"] is True
     assert suit.details["review_id"] == review.id
     engine.move(suit.id, "defended", LEGAL, on="2026-05-15", now=NOW)
-    engine.move(suit.id, "judged", LEGAL, on="2026-06-01", now=NOW, result="claims_rejected",
-                decision_kind="judgment", judgment_number="（2026）鄂01行初90号")
+    engine.move(
+        suit.id,
+        "judged",
+        LEGAL,
+        on="2026-06-01",
+        now=NOW,
+        result="claims_rejected",
+        decision_kind="judgment",
+        judgment_number="（2026）鄂01行初90号",
+    )
     engine.move(suit.id, "appealed", LEGAL, on="2026-06-10", now=NOW, appellant="原告")
-    final = engine.move(suit.id, "judged_final", LEGAL, on="2026-09-01", now=NOW,
-                        result="ordered_to_act", judgment_number="（2026）鄂行终12号",
-                        deadline_days=15, deadline_unit="working_days")
+    final = engine.move(
+        suit.id,
+        "judged_final",
+        LEGAL,
+        on="2026-09-01",
+        now=NOW,
+        result="ordered_to_act",
+        judgment_number="（2026）鄂行终12号",
+        deadline_days=15,
+        deadline_unit="working_days",
+    )
     assert final.fields["outcome"] == "corrected"
     parent = engine.case(case, now=NOW)
     assert parent.state == "in_progress"
@@ -274,8 +364,11 @@ def test_verify_covers_proceedings(engine) -> None:
     case = replied_case(engine)
     review = open_review(engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW)
     with engine.db.begin() as conn:
-        conn.execute(update(CASES).where(CASES.c.id == review.id)
-                     .values(details={**review.details, "body": "篡改"}))
+        conn.execute(
+            update(CASES)
+            .where(CASES.c.id == review.id)
+            .values(details={**review.details, "body": "篡改"})
+        )
     assert [(d.case_id, d.what) for d in engine.verify()] == [(review.id, "field body")]
 
 
@@ -283,29 +376,45 @@ def test_verify_covers_proceedings(engine) -> None:
 
 
 def test_error_rate_per_unit_and_district(engine) -> None:
-    outcomes = [("review", "czj", "revoked"), ("review", "czj", "rejected"),
-                ("review", "czj", "withdrawn"), ("review", "jyj", "upheld"),
-                ("lawsuit", "czj", "claims_rejected"), ("lawsuit", "jyj", "revoked")]
+    outcomes = [
+        ("review", "czj", "revoked"),
+        ("review", "czj", "rejected"),
+        ("review", "czj", "withdrawn"),
+        ("review", "jyj", "upheld"),
+        ("lawsuit", "czj", "claims_rejected"),
+        ("lawsuit", "jyj", "revoked"),
+    ]
     for flow, unit, result in outcomes:
-        view = engine.register(CENTRE, on="2026-02-02", now=NOW, channel="window", unit=unit,
-                               **APPLICANT)
+        view = engine.register(
+            CENTRE, on="2026-02-02", now=NOW, channel="window", unit=unit, **APPLICANT
+        )
         clerk = CLERK if unit == "czj" else type(CLERK)("陈静", "unit_clerk", "jyj")
         engine.move(view.id, "reply", clerk, on="2026-02-10", now=NOW, outcome="withheld_internal")
         if flow == "review":
             p = open_review(engine, view.id, LEGAL, on="2026-03-02", now=NOW, **REVIEW)
-            engine.move(p.id, "decide", LEGAL, on="2026-05-11", now=NOW, result=result,
-                        decision_number="决")
+            engine.move(
+                p.id, "decide", LEGAL, on="2026-05-11", now=NOW, result=result, decision_number="决"
+            )
         else:
             p = open_lawsuit(engine, view.id, LEGAL, on="2026-03-02", now=NOW, **SUIT)
             engine.move(p.id, "defended", LEGAL, on="2026-03-10", now=NOW)
-            engine.move(p.id, "judged", LEGAL, on="2026-04-01", now=NOW, result=result,
-                        decision_kind="judgment", judgment_number="判")
+            engine.move(
+                p.id,
+                "judged",
+                LEGAL,
+                on="2026-04-01",
+                now=NOW,
+                result=result,
+                decision_kind="judgment",
+                judgment_number="判",
+            )
             engine.move(p.id, "final", LEGAL, on="2026-04-17", now=NOW)
     # One more review decided outside the period, and one still pending: neither counts.
     late = replied_case(engine)
     p = open_review(engine, late, LEGAL, on="2026-03-02", now=NOW, **REVIEW)
-    engine.move(p.id, "decide", LEGAL, on="2026-07-01", now=NOW, result="revoked",
-                decision_number="决")
+    engine.move(
+        p.id, "decide", LEGAL, on="2026-07-01", now=NOW, result="revoked", decision_number="决"
+    )
     open_review(engine, replied_case(engine), LEGAL, on="2026-03-03", now=NOW, **REVIEW)
 
     report = error_rate(engine, date(2026, 1, 1), date(2026, 6, 30))
@@ -315,7 +424,9 @@ def test_error_rate_per_unit_and_district(engine) -> None:
     assert report.by_unit["czj"]["review"].rate == pytest.approx(1 / 3)
     assert report.by_unit["jyj"]["lawsuit"].rate == 1.0
     assert [(c.flow, c.unit, c.result) for c in report.corrected] == [
-        ("lawsuit", "jyj", "revoked"), ("review", "czj", "revoked")]
+        ("lawsuit", "jyj", "revoked"),
+        ("review", "czj", "revoked"),
+    ]
     only = error_rate(engine, date(2026, 1, 1), date(2026, 6, 30), unit="jyj")
     assert list(only.by_unit) == ["jyj"]
     assert only.district["review"].decided == 1
