@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -19,7 +18,7 @@ class CaseworkGroup(TyperGroup):
     ``--debug`` (stored in ``ctx.obj``) re-raises so that a developer sees the traceback.
     """
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         from casework.errors import CaseworkError
 
         try:
@@ -28,7 +27,7 @@ class CaseworkGroup(TyperGroup):
             if (ctx.obj or {}).get("debug"):
                 raise
             if (ctx.obj or {}).get("json_errors"):
-                click.echo(json.dumps(err.as_dict(), ensure_ascii=False), err=True)
+                typer.echo(json.dumps(err.as_dict(), ensure_ascii=False), err=True)
             else:
-                click.echo(f"错误：{err}", err=True)
+                typer.echo(f"错误：{err}", err=True)
             raise typer.Exit(EXIT_USAGE) from None

@@ -70,8 +70,20 @@ def _not_extended(ctx: GuardContext) -> bool:
     return found is not None and found[1].extension_days == 0
 
 
-def _was_replied(ctx: GuardContext) -> bool:
-    return bool(ctx.case.get("replied_on"))
+def _reply_overdue(case: CaseSnapshot, on: date, calendar: Calendar) -> bool:
+    """The case's reply clock ran out: breached, or still open past its due date."""
+    reply = case.latest_clock("reply")
+    if reply is None:
+        return False
+    if reply.status == "breached":
+        return True
+    due = due_date(reply, calendar) if reply.is_open else None
+    return due is not None and on > due
+
+
+def _reopen_has_basis(ctx: GuardContext) -> bool:
+    """A decision can redo a reply that was made, or order one that is overdue."""
+    return bool(ctx.case.get("replied_on")) or _reply_overdue(ctx.case, ctx.on, ctx.calendar)
 
 
 def _reply_challengeable(ctx: GuardContext) -> bool:
@@ -81,13 +93,7 @@ def _reply_challengeable(ctx: GuardContext) -> bool:
         return False
     if ctx.params.get("ground") == "against_reply":
         return bool(parent.get("replied_on"))
-    reply = parent.latest_clock("reply")
-    if reply is None:
-        return False
-    if reply.status == "breached":
-        return True
-    due = due_date(reply, ctx.calendar) if reply.is_open else None
-    return due is not None and ctx.on > due
+    return _reply_overdue(parent, ctx.on, ctx.calendar)
 
 
 def _result(ctx: GuardContext) -> str | None:
@@ -166,9 +172,9 @@ GUARDS: dict[str, Guard] = {
             _reply_not_overdue,
         ),
         Guard(
-            "was_replied",
-            "只有已经作出答复的申请才能因复议决定或判决重新办理",
-            _was_replied,
+            "reopen_has_basis",
+            "只有已经作出答复、或答复期限已届满的申请才能因复议决定或判决重新办理",
+            _reopen_has_basis,
         ),
         # ---- reconsideration and litigation
         Guard(

@@ -529,7 +529,7 @@ def test_withdraw_closes_with_other_outcome(engine) -> None:
             deadline_days=5,
             deadline_unit="working_days",
         )
-    assert info.value.rule == "was_replied"
+    assert info.value.rule == "reopen_has_basis"
 
 
 def test_conference_and_secrecy_review_are_recorded_without_pausing(engine) -> None:

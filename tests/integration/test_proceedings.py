@@ -433,3 +433,20 @@ def test_error_rate_per_unit_and_district(engine) -> None:
     assert error_rate(engine, date(2025, 1, 1), date(2025, 12, 31)).district["review"].rate is None
     with pytest.raises(InvalidInput):
         error_rate(engine, date(2026, 1, 1), date(2026, 6, 30), unit="nosuch")
+
+
+def test_order_to_reply_after_a_failure_to_reply_resets_the_open_case(engine) -> None:
+    view = engine.register(CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj",
+                           **APPLICANT)  # reply due 03-30, never answered
+    failure = {**REVIEW, "ground": "failure_to_reply"}
+    review = open_review(engine, view.id, LEGAL, on="2026-04-01", now=NOW, **failure)
+    engine.move(review.id, "decide", LEGAL, on="2026-04-20", now=NOW, result="ordered_to_act",
+                decision_number="硚政复决〔2026〕11号", deadline_days=10,
+                deadline_unit="working_days")
+    case = engine.case(view.id, now=NOW)
+    assert case.state == "in_progress"
+    replies = [c for c in case.clocks if c.kind == "reply"]
+    # The unanswered clock is closed as breached: the late reply stays on the record.
+    assert [c.status for c in replies] == ["breached", "running"]
+    # 10 working days after 04-20: 04-21..04-30 = 8, [劳动节], 05-06, 05-07 → 05-07.
+    assert replies[-1].due_on == date(2026, 5, 7)

@@ -1,0 +1,49 @@
+"""`casework db upgrade`, `verify` (exit 1 on a difference) and `clocks recompute`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import update
+from typer.testing import CliRunner
+
+import casework
+from casework.cli.main import app
+from casework.store.repository import CASES
+from tests.conftest import APPLICANT, CENTRE, at
+
+
+def test_upgrade_verify_and_recompute(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    upgraded = runner.invoke(app, ["db", "upgrade", "--db", db])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "载入单位 56 个" in upgraded.output
+    current = runner.invoke(app, ["db", "current", "--db", db])
+    assert "未初始化" not in current.output
+
+    engine = casework.open(f"sqlite:///{db}")
+    view = engine.register(
+        CENTRE, on="2026-03-02", now=at("2026-03-02"), channel="window", unit="czj", **APPLICANT
+    )
+    clean = runner.invoke(app, ["verify", "--db", db, "--json"])
+    assert clean.exit_code == 0
+    assert json.loads(clean.output) == {"ok": True, "differences": []}
+
+    with engine.db.begin() as conn:
+        conn.execute(update(CASES).where(CASES.c.id == view.id).values(state="closed"))
+    dirty = runner.invoke(app, ["verify", "--db", db])
+    assert dirty.exit_code == 1
+    assert "state" in dirty.output and "closed" in dirty.output
+
+    recompute = runner.invoke(app, ["clocks", "recompute", "--db", db])
+    assert recompute.exit_code == 0
+    assert "共调整 0 个期限" in recompute.output
+
+
+def test_commands_refuse_an_uninitialised_database(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["verify", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert "casework db upgrade" in result.output
+    assert "Traceback" not in result.output
