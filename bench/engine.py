@@ -179,10 +179,10 @@ class Driver:
 INSERT_CASE = (
     "INSERT INTO cases (flow, state, rule_set, channel, received_on, applicant_name,"
     " applicant_kind, applicant_id_number, applicant_phone, applicant_contact, request, unit,"
-    " handler, outcome, replied_on, delivered_on, closed_on, last_on, last_event_hash,"
+    " handler, outcome, replied_on, delivered_on, closed_on, details, last_on, last_event_hash,"
     " event_count, version, updated_at)"
     " VALUES ('application', ?, '2019', ?, ?, ?, ?, NULL, NULL, NULL, ?, NULL, NULL, NULL,"
-    " NULL, NULL, NULL, ?, ?, 0, 1, ?)"
+    " NULL, NULL, NULL, '{}', ?, ?, 0, 0, ?)"
 )
 INSERT_EVENT = (
     "INSERT INTO events (case_id, seq, move, from_state, to_state, actor_name, actor_role,"
@@ -205,7 +205,7 @@ def run_floor(d: Driver, work: list[Plan]) -> float:
     """Seconds to write the engine's rows for every case: 5 transactions per case."""
     started = time.perf_counter()
     for p in work:
-        # tx1 register: case, event, three clocks, then the case's hash/count (version 2)
+        # tx1 register: case, event, three clocks, then the case's hash/count (version 1)
         d.begin()
         states = ("new", "awaiting_forward")
         case_id = d.insert_id(
@@ -228,7 +228,7 @@ def run_floor(d: Driver, work: list[Plan]) -> float:
         d.run(
             "UPDATE cases SET last_event_hash = ?, event_count = ?, version = ?"
             " WHERE id = ? AND version = ?",
-            (prev, 1, 2, case_id, 1),
+            (prev, 1, 1, case_id, 0),
         )
         d.commit()
         # tx2 forward: stop the forwarding clock
@@ -321,7 +321,7 @@ def update_case(
     on: date,
     digest: str,
 ) -> None:
-    version = seq  # register leaves version 2; each later move adds one
+    version = seq - 1  # register leaves version 1; each later move adds one
     d.run(
         UPDATE_CASE.format(sets=sets),
         (*values, d.day(on), d.moment, digest, seq, version + 1, case_id, version),
