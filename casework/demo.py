@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,16 @@ from casework.services import Engine, open_engine
 from casework.settings import TIMEZONE
 
 DEMO_SUFFIX = "（演示）"
+# How often each reply outcome occurs in the demo (others: 2), roughly as in published reports.
+OUTCOME_WEIGHTS = {
+    "disclosed": 40,
+    "already_public": 15,
+    "partially_disclosed": 10,
+    "withheld_process": 5,
+    "withheld_third_party": 5,
+    "unable_not_held": 6,
+}
+PROCEEDING_KEYS = 100_000  # script keys of proceedings: this plus their case's key
 START = date(2026, 1, 5)
 END = date(2026, 9, 30)  # the demo's "today": every due date stays inside the known 2026 calendar
 
@@ -62,6 +72,8 @@ class Step:
     move: str = field(compare=False)
     actor: Actor = field(compare=False)
     inputs: dict[str, Any] = field(compare=False, default_factory=dict)
+    flow: str = field(compare=False, default="application")
+    parent_key: int | None = field(compare=False, default=None)  # opens a proceeding on it
 
 
 @dataclass
@@ -92,6 +104,86 @@ class _Planner:
     def step(self, key: int, on: date, move: str, actor: Actor, **inputs: Any) -> Step:
         self.order += 1
         return Step(on, self.order, key, move, actor, inputs)
+
+    def proceeding(self, key: int, delivered: date, who: Actor) -> list[Step]:
+        """A refusal challenged: a reconsideration that reopens the case, or a lawsuit."""
+        rng, filed = self.rng, self.wd(delivered, self.rng.randint(10, 25))
+        pkey = PROCEEDING_KEYS + key
+        if rng.random() < 0.6:
+            review = {
+                "ground": "against_reply",
+                "body": "硚口区人民政府",
+                "body_case_number": f"硚政复〔2026〕{key}号",
+                "procedure": "ordinary",
+                "request": "撤销被申请人作出的不予公开答复",
+                "accepted_on": filed,
+            }
+            open_ = self.step(pkey, filed, "copy_received", LEGAL, **review)
+            decided = self.wd(filed, rng.randint(20, 35))
+            steps = [
+                replace(open_, flow="review", parent_key=key),
+                self.step(
+                    pkey,
+                    self.wd(filed, rng.randint(5, 9)),
+                    "answered",
+                    LEGAL,
+                    answer_number=f"答复〔2026〕{key}号",
+                ),
+            ]
+            if rng.random() < 0.5:  # corrected: the unit must reply again within 20 days
+                steps.append(
+                    self.step(
+                        pkey,
+                        decided,
+                        "decide",
+                        LEGAL,
+                        result="revoked",
+                        decision_number=f"硚政复决〔2026〕{key}号",
+                        deadline_days=20,
+                        deadline_unit="working_days",
+                    )
+                )
+                again = self.wd(decided, rng.randint(5, 18))
+                steps.append(self.step(key, again, "reply", who, outcome="disclosed"))
+                steps.append(self.step(key, self.wd(again, 2), "deliver", who, method="post"))
+            else:
+                steps.append(
+                    self.step(
+                        pkey,
+                        decided,
+                        "decide",
+                        LEGAL,
+                        result="upheld",
+                        decision_number=f"硚政复决〔2026〕{key}号",
+                    )
+                )
+            return steps
+        suit = {
+            "ground": "against_reply",
+            "route": "direct",
+            "court": "武汉市中级人民法院",
+            "court_case_number": f"（2026）鄂01行初{key}号",
+            "request": "撤销被告的答复",
+        }
+        judged = self.wd(filed, rng.randint(30, 50))
+        return [
+            replace(
+                self.step(pkey, filed, "complaint_served", LEGAL, **suit),
+                flow="lawsuit",
+                parent_key=key,
+            ),
+            self.step(pkey, self.wd(filed, 8), "defended", LEGAL),
+            self.step(
+                pkey,
+                judged,
+                "judged",
+                LEGAL,
+                result="claims_rejected",
+                decision_kind="judgment",
+                judgment_number=f"（2026）鄂01行初{key}号",
+            ),
+            self.step(pkey, self.wd(judged, 15), "final", LEGAL),
+        ]
 
     def applicant(self) -> dict[str, Any]:
         kind = self.rng.choices(list(APPLICANT_KINDS), weights=[70, 12, 3, 4, 6, 5])[0]
@@ -231,7 +323,7 @@ class _Planner:
             reply_day = self.wd(received, rng.randint(21, 30))
         reply_day = max(reply_day, self.wd(day, 1))
         outcome = rng.choices(
-            REPLY_OUTCOMES, weights=[len(REPLY_OUTCOMES) * 2] * 2 + [1] * (len(REPLY_OUTCOMES) - 2)
+            REPLY_OUTCOMES, weights=[OUTCOME_WEIGHTS.get(o, 2) for o in REPLY_OUTCOMES]
         )[0]
         steps.append(self.step(key, reply_day, "reply", who, outcome=outcome))
         delivered = self.wd(reply_day, rng.randint(1, 3))
@@ -241,18 +333,8 @@ class _Planner:
             )
         )
         steps.append(self.step(key, self.wd(delivered, 2), "close", who))
-        if outcome.startswith("withheld") and rng.random() < 0.15:
-            steps.append(
-                self.step(
-                    key,
-                    self.wd(delivered, 30),
-                    "reopen",
-                    LEGAL,
-                    reason="区政府行政复议决定撤销原答复，责令重新答复",
-                    deadline_days=20,
-                    deadline_unit="working_days",
-                )
-            )
+        if outcome.startswith("withheld") and rng.random() < 0.5:
+            steps.extend(self.proceeding(key, delivered, who))
         return steps
 
 
@@ -306,6 +388,16 @@ def run_demo(
                 ids[step.case_key] = engine.register(
                     step.actor, on=step.on, now=now, **step.inputs
                 ).id
+            elif step.parent_key is not None:
+                ids[step.case_key] = engine.start(
+                    step.flow,
+                    step.move,
+                    step.actor,
+                    parent=ids[step.parent_key],
+                    on=step.on,
+                    now=now,
+                    **step.inputs,
+                ).id
             elif step.case_key in ids:
                 engine.move(
                     ids[step.case_key], step.move, step.actor, on=step.on, now=now, **step.inputs
@@ -314,7 +406,8 @@ def run_demo(
         except CaseworkError as err:  # the engine refusing a scripted move is part of the show
             refused.append(f"案件 {ids.get(step.case_key, '?')} {step.move}：{err}")
     engine.db.dispose()
-    return DemoResult(path, len(ids), made, END, refused)
+    cases_made = sum(1 for key in ids if key < PROCEEDING_KEYS)
+    return DemoResult(path, cases_made, made, END, refused)
 
 
 def _days(start: date, end: date) -> Iterator[date]:
