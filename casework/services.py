@@ -467,6 +467,12 @@ class Engine:
             )
             return {(k, st): n for k, st, n in conn.execute(query)}
 
+    def sweep(self, as_of: date, **options: Any) -> Any:
+        """The nightly deadline sweep as of a date (see casework.escalation.sweep)."""
+        from casework.escalation import sweep
+
+        return sweep(self, as_of, **options)
+
     # ------------------------------------------------------------ integrity
 
     def _case_ids(self, batch: int = 500) -> Iterator[list[int]]:

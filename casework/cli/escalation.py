@@ -1,9 +1,342 @@
-"""Commands of this feature; register adds them to the root command (see cli/main.py)."""
+"""Commands of the nightly escalation: directory, sweep, outbox, scheduler."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from casework.cli.common import DbOption, JsonOption, StatesDirOption, open_engine, print_json
+from casework.cli.errors import EXIT_FOUND
+
+directory_app = typer.Typer(help="组织名录：单位、人员、战线与督办路线。", no_args_is_help=True)
+outbox_app = typer.Typer(help="发件箱：督办通知的发送情况。", no_args_is_help=True)
+
+OUTBOX_STATUS = {"pending": "待发送", "sending": "发送中", "sent": "已发送"}
+
+
+def _now() -> datetime:
+    from casework.settings import TIMEZONE
+
+    return datetime.now(TIMEZONE)
+
+
+def _local(moment: datetime) -> str:
+    from casework.settings import TIMEZONE
+
+    return moment.astimezone(TIMEZONE).strftime("%m-%d %H:%M")
+
+
+def _route_text(d: Any, code: str) -> str:
+    from casework.escalation import describe_route
+
+    return describe_route(d, code)
+
+
+# ---------------------------------------------------------------- directory
+
+
+@directory_app.command("show")
+def directory_show(
+    db: str = DbOption, states: Path = StatesDirOption, as_json: bool = JsonOption
+) -> None:
+    """显示生效中的组织名录：各单位的督办路线、战线、职位与人员。
+
+    示例：casework directory show --db casework.db
+    """
+    from dataclasses import asdict
+
+    from casework.organisation import POSITIONS, directory_in_force
+
+    engine = open_engine(db, states)
+    d = directory_in_force(engine.db, engine.settings.states_dir)
+    if as_json:
+        print_json(
+            {
+                "source": d.source,
+                "units": {c: {**asdict(u), "route": _route_text(d, c)} for c, u in d.units.items()},
+                "lines": {c: asdict(ln) for c, ln in d.lines.items()},
+                "vice_heads": {c: asdict(v) for c, v in d.vice_heads.items()},
+                "people": {c: asdict(p) for c, p in d.people.items()},
+                "offices": {c: asdict(o) for c, o in d.offices.items()},
+                "positions": d.positions,
+            }
+        )
+        return
+    console = Console()
+    console.print(f"名录来源：{d.source}")
+    units = Table("代码", "单位", "类别", "序号", "联系", "督办路线", title="主体单位")
+    for u in d.units.values():
+        units.add_row(
+            u.code,
+            u.name,
+            u.group,
+            u.seed_number or "—",
+            u.contact.email or u.contact.channel,
+            _route_text(d, u.code),
+        )
+    console.print(units)
+    lines = Table("战线", "分管副区长", "战线副主任", "单位", title="战线")
+    for ln in d.lines.values():
+        head = d.vice_heads[ln.vice_head]
+        codes = [c for c, r in d.routes.items() if r.line == ln.code]
+        lines.add_row(
+            ln.code,
+            f"{head.name}{head.title}",
+            d.people[ln.deputy].name,
+            "、".join(codes),
+        )
+    console.print(lines)
+    posts = Table("职位", "担任", "联系", title="职位")
+    for name, label in POSITIONS.items():
+        who = d.position(name)
+        posts.add_row(label, who.name, who.address)
+    console.print(posts)
+
+
+@directory_app.command("check")
+def directory_check(
+    file: Path = typer.Argument(None, help="要检查的名录文件（默认：生效中的名录与督办阶梯）。"),
+    db: str = DbOption,
+    states: Path = StatesDirOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """检查组织名录、督办阶梯、通知模板与邮件设置；有问题时逐条列出并以 1 退出。
+
+    示例：casework directory check  ；  casework directory check 新名录.toml
+    """
+    from casework.errors import CaseworkError
+    from casework.escalation import check_all
+    from casework.notify import NotifySettings
+    from casework.organisation import check_directory_text, directory_in_force, directory_path
+
+    notes: list[str] = []
+    if file is not None:
+        path = directory_path(file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            problems = [f"{path}: 无法读取：{err}"]
+            d = None
+        else:
+            d, problems = check_directory_text(text, str(path))
+    else:
+        engine = open_engine(db, states)
+        problems = check_all(engine)
+        try:
+            NotifySettings.from_env()
+        except CaseworkError as err:
+            problems.append(str(err))
+        d = None if problems else directory_in_force(engine.db, engine.settings.states_dir)
+    if d is not None and file is None and NotifySettings.from_env().smtp is None:
+        notes.append(
+            f"未设置 CASEWORK_SMTP_HOST：{d.email_recipients()} 个电子邮件收件人的通知将留在"
+            "发件箱中（casework scheduler 会拒绝启动）"
+        )
+    if d is not None:
+        placeholders = d.placeholder_addresses()
+        if placeholders:
+            notes.append(f"{len(placeholders)} 个电子邮件地址是占位地址（.example），上线前请替换")
+        for r in d.routes.values():
+            if not r.from_seed:
+                notes.append(f"单位 {r.unit} 的督办路线不是通知原文（{_route_text(d, r.unit)}）")
+        for v in d.vice_heads.values():
+            for name in v.unmapped:
+                notes.append(f"{v.name}分管的“{name}”在56家主体单位中没有对应单位")
+    if as_json:
+        print_json({"problems": problems, "notes": notes})
+    else:
+        for n in notes:
+            typer.echo(f"提示：{n}")
+        for p in problems:
+            typer.echo(f"问题：{p}")
+        typer.echo(f"共 {len(problems)} 个问题。" if problems else "名录与督办设置无误。")
+    if problems:
+        raise typer.Exit(EXIT_FOUND)
+
+
+@directory_app.command("load")
+def directory_load(
+    file: Path = typer.Argument(..., help="名录文件（TOML，格式同 states/organisation.toml）。"),
+    db: str = DbOption,
+    states: Path = StatesDirOption,
+) -> None:
+    """校验并载入名录：写入单位与人员（不在名录中的人员停用），此后督办按新名录发送。
+
+    示例：casework directory load states/organisation.toml
+    """
+    import getpass
+    import os
+
+    from casework.organisation import store_directory
+
+    engine = open_engine(db, states)
+    who = os.environ.get("CASEWORK_USER") or getpass.getuser()
+    d, counts = store_directory(engine.db, file, loaded_by=who, now=_now())
+    typer.echo(
+        f"名录已载入并生效：单位 {counts['units']} 个，人员 {counts['people']} 人，"
+        f"停用 {counts['deactivated']} 人，战线 {len(d.lines)} 条（{d.sha256[:12]}）。"
+    )
+
+
+# ---------------------------------------------------------------- sweep
+
+
+def sweep(
+    as_of: str = typer.Option(None, "--as-of", help="督办日期（YYYY-MM-DD，默认今天）。"),
+    db: str = DbOption,
+    states: Path = StatesDirOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """期限督办：对到期的期限逐级督办、写入发件箱；申请人一方的期限期满时办理期满动作。
+
+    重复运行、多个实例同时运行或漏跑几晚后补跑，每条通知都只发一次。
+    示例：casework sweep --as-of 2026-03-31 --db casework.db
+    """
+    from casework.escalation import sweep as run_sweep
+    from casework.workflow.fields import parse_date
+
+    now = _now()
+    day = parse_date("as_of", as_of) if as_of else now.date()
+    summary = run_sweep(open_engine(db, states), day, now=now, started_by="cli")
+    if as_json:
+        print_json(summary.to_dict())
+        return
+    console = Console()
+    if summary.skipped:
+        console.print(f"未执行：{summary.skipped}")
+        return
+    table = Table("期限", "级别", "督办件数", "通知条数", title=f"期限督办（截至 {day}）")
+    rows: dict[tuple[str, str], list[int]] = {}
+    for e in summary.escalations:
+        counts = rows.setdefault((e["kind"], e["level"]), [0, 0])
+        counts[0] += 1
+        counts[1] += e["notices"]
+    for (kind, level), (n, notices) in sorted(rows.items()):
+        table.add_row(kind, level, str(n), str(notices))
+    console.print(table)
+    lapses = Table("案件", "期限", "期满动作", "届满", "结果", title="申请人期限期满")
+    results = {"done": "已办理", "already": "已由他人办理", "failed": "未能办理"}
+    for x in summary.lapses:
+        lapses.add_row(str(x["case"]), x["kind"], x["move"], str(x["due_on"]), results[x["result"]])
+    if summary.lapses:
+        console.print(lapses)
+    for p in summary.problems:
+        console.print(f"问题：{p}")
+    console.print(
+        f"新增督办 {len(summary.escalations)} 件，写入发件箱 {summary.notices} 条，"
+        f"期满动作 {len(summary.lapses)} 件，问题 {len(summary.problems)} 个。"
+    )
+
+
+# ---------------------------------------------------------------- outbox
+
+
+@outbox_app.command("list")
+def outbox_list(
+    status: str = typer.Option(None, "--status", help="pending / sending / sent。"),
+    limit: int = typer.Option(100, "--limit", help="最多显示多少条（最新的在前）。"),
+    db: str = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """列出发件箱中的通知（最新的在前）。
+
+    示例：casework outbox list --status pending
+    """
+    from casework.errors import InvalidInput
+    from casework.notify import list_outbox
+
+    if status is not None and status not in OUTBOX_STATUS:
+        raise InvalidInput(
+            f"--status 应为 {'、'.join(OUTBOX_STATUS)}，收到 {status!r}",
+            field="status",
+            rule="outbox statuses",
+        )
+    rows = list_outbox(open_engine(db).db, status=status, limit=limit)
+    if as_json:
+        print_json([{k: v for k, v in r._mapping.items() if k != "body"} for r in rows])
+        return
+    table = Table("编号", "案件", "收件人", "渠道", "状态", "尝试", "下次尝试", "主题", "错误")
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            str(r.case_id),
+            f"{r.recipient_name} <{r.address}>",
+            r.channel,
+            OUTBOX_STATUS.get(r.status, r.status),
+            str(r.attempts),
+            "—" if r.status == "sent" else _local(r.next_attempt_at),
+            r.subject,
+            r.last_error or "",
+        )
+    Console().print(table)
+    typer.echo(f"共 {len(rows)} 条。")
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    ids: list[int] = typer.Option(
+        None, "--id", help="只重试这些编号（可重复）；默认全部待发送的。"
+    ),
+    db: str = DbOption,
+) -> None:
+    """立即重试待发送的通知（不等退避时间），并报告结果。
+
+    示例：casework outbox retry  ；  casework outbox retry --id 12 --id 13
+    """
+    from casework.notify import NotifySettings, dispatch, retry_now
+
+    settings = NotifySettings.from_env()
+    engine = open_engine(db)
+    now = _now()
+    waiting = retry_now(engine.db, now=now, ids=ids or None)
+    result = dispatch(engine.db, settings, now=now)
+    for e in result.errors:
+        typer.echo(f"失败：{e}")
+    typer.echo(
+        f"待重试 {waiting} 条；本次发送成功 {result.sent} 条，失败 {result.failed} 条（留待重试）。"
+    )
+    if result.failed:
+        raise typer.Exit(EXIT_FOUND)
+
+
+# ---------------------------------------------------------------- scheduler
+
+
+def scheduler(
+    at: str = typer.Option(
+        None, "--at", help="每天督办时刻 HH:MM（默认 CASEWORK_NIGHTLY_AT 或 01:00）。"
+    ),
+    grace: int = typer.Option(
+        None, "--misfire-grace-hours", help="错过时刻后仍补跑的小时数（默认 6）。"
+    ),
+    every: int = typer.Option(None, "--dispatch-minutes", help="发件箱重试间隔（分钟，默认 10）。"),
+    db: str = DbOption,
+    states: Path = StatesDirOption,
+) -> None:
+    """常驻调度：每天 01:00（Asia/Shanghai）期限督办并发送通知，启动时先补跑一次。
+
+    多个实例共用一个 PostgreSQL 数据库是安全的（每晚唯一运行键 + 咨询锁）。
+    示例：casework scheduler --db postgresql://casework@db/casework
+    """
+    import logging
+
+    from casework.notify import NotifySettings
+    from casework.scheduler import NightlyJobs, ScheduleSettings, run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    schedule = ScheduleSettings.from_env(at=at, misfire_grace_hours=grace, dispatch_minutes=every)
+    jobs = NightlyJobs(open_engine(db, states), NotifySettings.from_env())
+    run(jobs, schedule)
 
 
 def register(root: typer.Typer) -> None:
     """Add this feature's commands to the root command."""
+    root.add_typer(directory_app, name="directory")
+    root.add_typer(outbox_app, name="outbox")
+    root.command("sweep")(sweep)
+    root.command("scheduler")(scheduler)

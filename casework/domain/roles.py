@@ -24,6 +24,7 @@ ROLES: dict[str, Role] = {
         Role("office_head", "政府信息公开工作机构负责人", unit_scoped=False),
         Role("legal_office", "区法制办", unit_scoped=False),
         Role("director", "区政府办主任", unit_scoped=False),
+        Role("line_deputy", "战线副主任", unit_scoped=False, reads_only=True),
         Role("auditor", "审计查阅人员", unit_scoped=False, reads_only=True),
         Role("system", "夜间期限督办任务", unit_scoped=False),
     )

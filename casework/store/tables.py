@@ -24,6 +24,9 @@ class UnitRow(SQLModel, table=True):
     group: str = Field(max_length=32)  # key / related / street / zone / office
     seed_number: str | None = Field(default=None, max_length=8)
     from_seed: bool = True
+    # Contact of the unit's disclosure office (organisation directory, migration 0003).
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=64)
 
 
 class PersonRow(SQLModel, table=True):
@@ -36,6 +39,9 @@ class PersonRow(SQLModel, table=True):
     unit_code: str | None = Field(default=None, foreign_key="units.code", max_length=32)
     email: str | None = Field(default=None, max_length=200)
     active: bool = True
+    # Post and phone from the organisation directory (migration 0003).
+    title: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=64)
 
 
 class CaseRow(SQLModel, table=True):
