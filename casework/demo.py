@@ -7,8 +7,11 @@ around the engine: the demo database passes ``casework verify``.
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -18,6 +21,7 @@ from casework.domain.outcomes import REPLY_OUTCOMES
 from casework.domain.roles import Actor
 from casework.domain.vocabulary import APPLICANT_KINDS
 from casework.errors import CaseworkError, InvalidInput
+from casework.letters.config import ENV_FORMATS
 from casework.services import Engine, open_engine
 from casework.settings import TIMEZONE
 
@@ -30,6 +34,19 @@ OUTCOME_WEIGHTS = {
     "withheld_process": 5,
     "withheld_third_party": 5,
     "unable_not_held": 6,
+}
+# What a lawful reply letter must say for these outcomes (Arts. 36, 37): the clerk's text.
+REPLY_TEXT = {
+    "partially_disclosed": {"reasons": "其中涉及第三方商业秘密的部分不予公开（《条例》第十五条）"},
+    "unable_not_held": {"reasons": "经检索本机关2024年以来的文书档案与业务系统，未找到该信息"},
+    "unable_not_responsible": {"responsible_agency": "武汉市自然资源和规划局（电话 027-12345678）"},
+    "rejected_repeat": {"reasons": "申请人已于2026年就同一内容提出申请，本机关已作出答复"},
+    "other": {"reasons": "所提事项属于咨询，已告知申请人向有关部门咨询的渠道"},
+    **{
+        code: {"reasons": "经审查，所申请信息属于该条款规定的不予公开情形"}
+        for code in REPLY_OUTCOMES
+        if code.startswith("withheld")
+    },
 }
 PROCEEDING_KEYS = 100_000  # script keys of proceedings: this plus their case's key
 START = date(2026, 1, 5)
@@ -325,7 +342,9 @@ class _Planner:
         outcome = rng.choices(
             REPLY_OUTCOMES, weights=[OUTCOME_WEIGHTS.get(o, 2) for o in REPLY_OUTCOMES]
         )[0]
-        steps.append(self.step(key, reply_day, "reply", who, outcome=outcome))
+        steps.append(
+            self.step(key, reply_day, "reply", who, outcome=outcome, **REPLY_TEXT.get(outcome, {}))
+        )
         delivered = self.wd(reply_day, rng.randint(1, 3))
         steps.append(
             self.step(
@@ -357,7 +376,28 @@ def prepare_database(path: Path) -> str:
             )
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(letters_dir(path), ignore_errors=True)
     return f"sqlite:///{path.resolve()}"
+
+
+def letters_dir(path: Path) -> Path:
+    """Where the demo's letters are archived (the default for a SQLite file, see letters)."""
+    return path.resolve().parent / f"{path.stem}-letters"
+
+
+DEMO_LETTER_FORMATS = ("html", "docx")  # PDF costs 0.15–0.3 s a letter: a minute is the budget
+
+
+@contextmanager
+def _letter_formats(formats: tuple[str, ...]) -> Iterator[None]:
+    """Issue the demo's letters in these formats unless the user chose some already."""
+    chosen = os.environ.get(ENV_FORMATS)
+    os.environ[ENV_FORMATS] = chosen or ",".join(formats)
+    try:
+        yield
+    finally:
+        if chosen is None:
+            del os.environ[ENV_FORMATS]
 
 
 def run_demo(
@@ -381,33 +421,40 @@ def run_demo(
     if progress is not None:
         stream = progress(stream, len(steps))
     made = 0
-    for step in stream:
-        now = datetime.combine(step.on, time(16, 30), TIMEZONE)
-        try:
-            if step.move == "register":
-                ids[step.case_key] = engine.register(
-                    step.actor, on=step.on, now=now, **step.inputs
-                ).id
-            elif step.parent_key is not None:
-                ids[step.case_key] = engine.start(
-                    step.flow,
-                    step.move,
-                    step.actor,
-                    parent=ids[step.parent_key],
-                    on=step.on,
-                    now=now,
-                    **step.inputs,
-                ).id
-            elif step.case_key in ids:
-                engine.move(
-                    ids[step.case_key], step.move, step.actor, on=step.on, now=now, **step.inputs
-                )
-            made += 1
-        except CaseworkError as err:  # the engine refusing a scripted move is part of the show
-            refused.append(f"案件 {ids.get(step.case_key, '?')} {step.move}：{err}")
+    with _letter_formats(DEMO_LETTER_FORMATS):
+        for step in stream:
+            made += _make(engine, step, ids, refused)
     engine.db.dispose()
     cases_made = sum(1 for key in ids if key < PROCEEDING_KEYS)
     return DemoResult(path, cases_made, made, END, refused)
+
+
+def _make(engine: Engine, step: Step, ids: dict[int, int], refused: list[str]) -> int:
+    """Make one scripted move as the clerk would; 1 if the engine took it."""
+    now = datetime.combine(step.on, time(16, 30), TIMEZONE)
+    try:
+        if step.move == "register":
+            ids[step.case_key] = engine.register(step.actor, on=step.on, now=now, **step.inputs).id
+        elif step.parent_key is not None:
+            ids[step.case_key] = engine.start(
+                step.flow,
+                step.move,
+                step.actor,
+                parent=ids[step.parent_key],
+                on=step.on,
+                now=now,
+                **step.inputs,
+            ).id
+        elif step.case_key in ids:
+            engine.move(
+                ids[step.case_key], step.move, step.actor, on=step.on, now=now, **step.inputs
+            )
+        else:
+            return 0
+        return 1
+    except CaseworkError as err:  # the engine refusing a scripted move is part of the show
+        refused.append(f"案件 {ids.get(step.case_key, '?')} {step.move}：{err}")
+        return 0
 
 
 def _days(start: date, end: date) -> Iterator[date]:

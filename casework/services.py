@@ -659,6 +659,9 @@ def check_states(states_dir: Path, engine: Engine | None = None) -> list[str]:
     except CaseworkError as err:
         problems.append(str(err))
         return problems
+    from casework.letters.checks import check_letters
+
+    problems.extend(check_letters(flows, Settings().templates_dir))
     if engine is not None:
         for name, flow in flows.items():
             for state, count in engine.count_cases_by("state", flow=name).items():

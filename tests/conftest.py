@@ -35,6 +35,16 @@ def _pg_schema_url(base: str) -> Iterator[str]:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+@pytest.fixture(autouse=True)
+def letters_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Issued letters go to a per-test archive, as HTML only unless a test asks for more
+    (PDF rendering costs 0.15–0.3 s a letter: tests/letters turns it on where it is tested)."""
+    root = tmp_path / "letters"
+    monkeypatch.setenv("CASEWORK_LETTERS_DIR", str(root))
+    monkeypatch.setenv("CASEWORK_LETTER_FORMATS", "html")
+    return root
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Each database test runs on a SQLite file and, when configured, on PostgreSQL."""

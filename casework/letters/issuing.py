@@ -1,12 +1,338 @@
-"""Issuing the letter a move requires, inside the move's transaction."""
+"""Issuing the letter a move requires, inside the move's transaction.
+
+``install`` appends a hook to ``engine.hooks``; for a move whose flow definition names a letter
+(``letter = "reply"``) the hook, on the move's own connection and before it commits:
+
+1. resolves the concrete kind (reply letter by outcome family, consultation letter by party)
+   and refuses a reply that the law requires reasons for when none were given;
+2. checks that the archive root is writable;
+3. takes the next document number of the issuing unit's series for the year;
+4. renders the HTML (a template error raises, so the move fails whole and the number returns
+   to the sequence with the rollback), then the PDF and DOCX;
+5. inserts the letter row and stages the files, which are written at commit (archive.py).
+
+``letter = "$kind"`` (a manual issue move) takes the kind from the move's ``kind`` input and the
+facts from the latest move of the case that issues that kind.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import weakref
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from casework.domain.case import CaseSnapshot
+from casework.errors import InvalidInput
+from casework.letters import archive, context, kinds, numbering
+from casework.letters.config import LetterSettings, load_letter_settings
+from casework.letters.rendering import Rendered, Renderer, template_name
+from casework.store.letter_tables import LETTERS
+from casework.store.repository import EVENTS, load_case
+from casework.workflow.definition import MoveDef
 
 if TYPE_CHECKING:
-    from casework.services import Engine
+    from pathlib import Path
+
+    from casework.domain.roles import Actor
+    from casework.services import Engine, MoveRecord
+
+_SERVICES: weakref.WeakKeyDictionary[Engine, LetterService] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Request:
+    """A letter asked for: of key ``key`` on a case, restating ``move`` with ``params`` (by
+    hand: ``move`` None, the facts come from the case's latest move that issues the kind)."""
+
+    case_id: int
+    snap: CaseSnapshot
+    key: str
+    move: MoveDef | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    html: bytes
+    pdf: bytes | None
+    docx: bytes | None
+    pdf_skipped: str | None
+
+
+def produce(html: str, formats: tuple[str, ...]) -> Outputs:
+    """HTML always; PDF and DOCX as configured (a PDF that cannot be made says why)."""
+    pdf = docx = None
+    pdf_skipped = None
+    if "pdf" in formats:
+        from casework.letters.pdf import try_pdf
+
+        pdf, pdf_skipped = try_pdf(html)
+    if "docx" in formats:
+        from casework.letters.docx import html_to_docx
+
+        docx = html_to_docx(html)
+    return Outputs(html.encode(), pdf, docx, pdf_skipped)
+
+
+def _latest_event(conn: Connection, case_id: int, moves: set[str]) -> Any:
+    """The case's latest event among these moves (its move and payload), or None."""
+    return conn.execute(
+        select(EVENTS.c.move, EVENTS.c.payload)
+        .where(EVENTS.c.case_id == case_id, EVENTS.c.move.in_(sorted(moves)))
+        .order_by(EVENTS.c.seq.desc())
+        .limit(1)
+    ).first()
+
+
+class LetterService:
+    """Letters of one engine: settings, templates and archive are read once, when first needed."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @cached_property
+    def settings(self) -> LetterSettings:
+        settings = load_letter_settings(self.engine.settings.states_dir)
+        numbering.validate(settings)
+        return settings
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        return Renderer(self.engine.settings.templates_dir)
+
+    @cached_property
+    def root(self) -> Path:
+        return archive.archive_root(self.settings, self.engine.db)
+
+    # ------------------------------------------------------------ choosing
+
+    def _move_def(self, flow: str, name: str) -> MoveDef | None:
+        variants = self.engine.workflow.flows[flow].flow.variants(name)
+        return variants[0] if variants else None
+
+    def _source(
+        self, conn: Connection, case_id: int, snap: CaseSnapshot, key: str
+    ) -> tuple[MoveDef | None, dict[str, Any]]:
+        """The move (and its recorded inputs) whose facts a hand-issued letter restates."""
+        if key in kinds.KINDS and "move" not in kinds.KINDS[key].roots:
+            return None, {}
+        flow = self.engine.workflow.flows[snap.flow].flow
+        names = {
+            m.name
+            for m in flow.moves
+            if m.letter is not None and (m.letter == key or key in kinds.kinds_of_key(m.letter))
+        }
+        if not names:
+            raise InvalidInput(
+                f"{snap.flow} 流程中没有出具 {key} 的环节", field="kind", case=case_id, rule="kinds"
+            )
+        row = _latest_event(conn, case_id, names)
+        if row is None:
+            raise InvalidInput(
+                f"案件 {case_id} 尚未办理出具该文书的环节（{'、'.join(sorted(names))}）",
+                field="kind",
+                case=case_id,
+                rule="a letter restates a move of the case",
+            )
+        return self._move_def(snap.flow, row.move), dict(row.payload)
+
+    def _default_key(self, conn: Connection, case_id: int, snap: CaseSnapshot) -> str:
+        """For a draft without a kind: the proceeding's letter, or the latest move's letter."""
+        for kind in kinds.KINDS.values():
+            if kind.flow == snap.flow and snap.flow != "application":
+                return kind.code
+        flow = self.engine.workflow.flows[snap.flow].flow
+        lettered = {m.name for m in flow.moves if m.letter and m.letter[0] != "$"}
+        row = _latest_event(conn, case_id, lettered)
+        if row is None:
+            raise InvalidInput(
+                f"案件 {case_id} 还没有需要出具文书的环节，请用 --kind 指定文书种类",
+                field="kind",
+                case=case_id,
+                rule="letter kinds",
+            )
+        return str(self._move_def(snap.flow, row.move).letter)  # type: ignore[union-attr]
+
+    def _require_text(self, kind: kinds.LetterKind, snap: CaseSnapshot, params: dict) -> None:
+        outcome = snap.fields.get("outcome")
+        if kind.series != "reply" or outcome not in kinds.REQUIRED_TEXT:
+            return
+        field, rule = kinds.REQUIRED_TEXT[outcome]
+        if not params.get(field):
+            raise InvalidInput(
+                f"答复结果为 {outcome} 时必须填写 {field}（{rule}），否则答复书不合法",
+                field=field,
+                rule=rule,
+            )
+
+    def _issuer_unit(self, conn: Connection, kind: kinds.LetterKind, snap: CaseSnapshot) -> str:
+        if kind.issuer == "parent_unit" and snap.parent_id is not None:
+            unit = load_case(conn, snap.parent_id).snapshot.unit
+        elif kind.issuer == "case_unit":
+            unit = snap.unit
+        else:
+            unit = None
+        return unit or self.settings.office_unit
+
+    def _facts(
+        self,
+        conn: Connection,
+        subject: tuple[kinds.LetterKind, int, CaseSnapshot, date, str, str],
+        move: MoveDef | None,
+        params: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The template context; ``subject`` is (kind, case id, snapshot, date, number, unit)."""
+        kind, case_id, snap, on, number, unit = subject
+        s = self.settings
+        about = context.Subject(
+            kind,
+            case_id,
+            snap,
+            on,
+            number,
+            s.issuer(unit),
+            s,
+            self.engine.workflow,
+            draft=number == context.DRAFT_NUMBER,
+        )
+        if kind.flow == "application":
+            return context.application_context(about, move, params)
+        return context.proceeding_context(conn, about)
+
+    def _prepare(
+        self, conn: Connection, r: Request
+    ) -> tuple[kinds.LetterKind, MoveDef | None, dict[str, Any]]:
+        chooser = kinds.check_key(r.key)
+        move, params = r.move, r.params
+        if move is None:  # by hand: restate the move that issues this kind
+            move, params = self._source(conn, r.case_id, r.snap, r.key)
+            if move is not None and move.letter in kinds.CHOOSING_KEYS:
+                chooser = move.letter  # reply_disclosed asked: is it this case's reply letter?
+        kind = kinds.resolve(chooser, params, r.snap.fields)
+        if r.key in kinds.KINDS and kind.code != r.key:
+            raise InvalidInput(
+                f"案件 {r.case_id} 对应的文书是 {kind.code}，不是 {r.key}",
+                field="kind",
+                case=r.case_id,
+            )
+        if kind.flow != r.snap.flow:
+            raise InvalidInput(
+                f"{kind.title} 不属于 {r.snap.flow} 案件",
+                field="kind",
+                case=r.case_id,
+                rule="kinds",
+            )
+        self._require_text(kind, r.snap, params)
+        return kind, move, params
+
+    # ------------------------------------------------------------ issuing
+
+    def on_move(self, record: MoveRecord) -> None:
+        """The move hook: issue the letter the move names, if any."""
+        key = record.prepared.letter
+        if key is None:
+            return
+        request = Request(
+            record.case_id, record.after, key, record.prepared.move, record.prepared.params
+        )
+        if key.startswith("$"):  # by hand: the kind is an input of the move
+            request = Request(
+                record.case_id, record.after, str(record.prepared.params.get(key[1:]) or "")
+            )
+        event_seq = record.conn.scalar(
+            select(func.max(EVENTS.c.seq)).where(EVENTS.c.case_id == record.case_id)
+        )
+        event = (int(event_seq), record.prepared.move.name)
+        self.issue(record.conn, request, record.prepared.on, record.actor, record.now, event)
+
+    def issue(
+        self,
+        conn: Connection,
+        request: Request,
+        on: date,
+        actor: Actor,
+        now: datetime,
+        event: tuple[int, str],
+    ) -> int:
+        """Number, render, record and stage one letter on the caller's transaction."""
+        kind, move, params = self._prepare(conn, request)
+        case_id, snap = request.case_id, request.snap
+        unit = self._issuer_unit(conn, kind, snap)
+        archive.check_writable(self.root)
+        issuer = self.settings.issuer(unit)
+        seq = numbering.allocate(conn, unit, on.year, kind.series)
+        number = numbering.format_number(
+            issuer.number_format, issuer.code, self.settings.series[kind.series], on.year, seq
+        )
+        facts = self._facts(conn, (kind, case_id, snap, on, number, unit), move, params)
+        rendered = self.renderer.render(template_name(kind.code), kind.roots, facts)
+        out = produce(rendered.html, self.settings.formats)
+        row = {
+            "case_id": case_id,
+            "event_seq": event[0],
+            "move": event[1],
+            "kind": kind.code,
+            "series": kind.series,
+            "unit": unit,
+            "year": on.year,
+            "seq": seq,
+            "number": number,
+            "template": rendered.template,
+            "template_hash": rendered.template_hash,
+            "content_hash": archive.sha256(out.html),
+            "html": rendered.html,
+            "pdf_hash": archive.sha256(out.pdf) if out.pdf else None,
+            "pdf_skipped": out.pdf_skipped if "pdf" in self.settings.formats else None,
+            "docx_hash": archive.sha256(out.docx) if out.docx else None,
+            "directory": f"{on.year}/{case_id}",
+            "stem": f"{kind.code}-{unit}-{seq}",
+            "issued_on": on,
+            "issued_at": now,
+            "issued_by": actor.name,
+            "issued_by_role": actor.role,
+            "issued_by_unit": actor.unit,
+        }
+        row["id"] = conn.execute(insert(LETTERS).returning(LETTERS.c.id), row).scalar_one()
+        folder = self.root / row["directory"]
+        files = {"html": out.html, "pdf": out.pdf, "docx": out.docx}
+        digests = {fmt: archive.sha256(data) if data else None for fmt, data in files.items()}
+        staged = [
+            archive.Staged(folder / (row["stem"] + archive.EXTENSIONS[fmt]), data)
+            for fmt, data in files.items()
+            if data is not None
+        ]
+        staged.append(
+            archive.Staged(
+                folder / (row["stem"] + archive.MANIFEST),
+                archive.manifest(row, archive.database_id(conn), digests),
+            )
+        )
+        archive.stage(conn, staged)
+        return int(row["id"])
+
+    def draft(self, case_id: int, key: str | None, on: date) -> Rendered:
+        """The letter as it would be issued now, unnumbered and marked as a draft."""
+        with self.engine.db.connect() as conn:
+            snap = load_case(conn, case_id).snapshot
+            key = key or self._default_key(conn, case_id, snap)
+            kind, move, params = self._prepare(conn, Request(case_id, snap, key))
+            unit = self._issuer_unit(conn, kind, snap)
+            subject = (kind, case_id, snap, on, context.DRAFT_NUMBER, unit)
+            facts = self._facts(conn, subject, move, params)
+        return self.renderer.render(template_name(kind.code), kind.roots, facts)
+
+
+def service_of(engine: Engine) -> LetterService:
+    """The letter service of an engine (created on first use)."""
+    if engine not in _SERVICES:
+        _SERVICES[engine] = LetterService(engine)
+    return _SERVICES[engine]
 
 
 def install(engine: Engine) -> None:
     """Register the letter hook on an engine (called by ``open_engine``)."""
+    engine.hooks.append(service_of(engine).on_move)

@@ -31,7 +31,15 @@ def db(tmp_path: Path) -> str:
     view = engine.register(
         CENTRE, on="2026-02-02", now=NOW, channel="window", unit="czj", **APPLICANT
     )
-    engine.move(view.id, "reply", CLERK, on="2026-02-10", now=NOW, outcome="withheld_process")
+    engine.move(
+        view.id,
+        "reply",
+        CLERK,
+        on="2026-02-10",
+        now=NOW,
+        outcome="withheld_process",
+        reasons="所申请信息属于过程性信息",
+    )
     engine.db.dispose()
     return url
 

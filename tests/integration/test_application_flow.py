@@ -452,7 +452,15 @@ def test_reply_on_time_and_late(engine) -> None:
 
 def test_deliver_close_and_reopen(engine) -> None:
     view = register(engine)
-    engine.move(view.id, "reply", CLERK, on="2026-03-20", now=NOW, outcome="withheld_process")
+    engine.move(
+        view.id,
+        "reply",
+        CLERK,
+        on="2026-03-20",
+        now=NOW,
+        outcome="withheld_process",
+        reasons="所申请的会议纪要属于内部讨论记录",
+    )
     engine.move(
         view.id,
         "deliver",

@@ -237,14 +237,14 @@ def test_states_check_lists_cases_stranded_by_an_edited_flow(engine, tmp_path: P
     from casework.services import check_states
 
     view = register(engine)
-    engine.move(view.id, "request_correction", CLERK, on="2026-03-03", now=NOW, items=["x"],
-                days=5)
+    engine.move(view.id, "request_correction", CLERK, on="2026-03-03", now=NOW, items=["x"], days=5)
     edited = tmp_path / "states"
     shutil.copytree(bundled_dir("states"), edited)
     flow = edited / "application.toml"
-    flow.write_text(flow.read_text(encoding="utf-8").replace("awaiting_correction",
-                                                             "waiting_for_applicant"),
-                    encoding="utf-8")
+    flow.write_text(
+        flow.read_text(encoding="utf-8").replace("awaiting_correction", "waiting_for_applicant"),
+        encoding="utf-8",
+    )
     assert check_states(bundled_dir("states"), engine) == []
     problems = check_states(edited, engine)
     assert len(problems) == 1

@@ -35,7 +35,15 @@ SUIT = {
 
 def replied_case(engine, on="2026-02-02", reply_on="2026-02-10", outcome="withheld_process"):  # type: ignore[no-untyped-def]
     view = engine.register(CENTRE, on=on, now=NOW, channel="window", unit="czj", **APPLICANT)
-    engine.move(view.id, "reply", CLERK, on=reply_on, now=NOW, outcome=outcome)
+    engine.move(
+        view.id,
+        "reply",
+        CLERK,
+        on=reply_on,
+        now=NOW,
+        outcome=outcome,
+        reasons="所申请信息属于过程性信息",
+    )
     return view.id
 
 
@@ -389,7 +397,15 @@ def test_error_rate_per_unit_and_district(engine) -> None:
             CENTRE, on="2026-02-02", now=NOW, channel="window", unit=unit, **APPLICANT
         )
         clerk = CLERK if unit == "czj" else type(CLERK)("陈静", "unit_clerk", "jyj")
-        engine.move(view.id, "reply", clerk, on="2026-02-10", now=NOW, outcome="withheld_internal")
+        engine.move(
+            view.id,
+            "reply",
+            clerk,
+            on="2026-02-10",
+            now=NOW,
+            outcome="withheld_internal",
+            reasons="属于内部事务信息",
+        )
         if flow == "review":
             p = open_review(engine, view.id, LEGAL, on="2026-03-02", now=NOW, **REVIEW)
             engine.move(
@@ -436,13 +452,22 @@ def test_error_rate_per_unit_and_district(engine) -> None:
 
 
 def test_order_to_reply_after_a_failure_to_reply_resets_the_open_case(engine) -> None:
-    view = engine.register(CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj",
-                           **APPLICANT)  # reply due 03-30, never answered
+    view = engine.register(
+        CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT
+    )  # reply due 03-30, never answered
     failure = {**REVIEW, "ground": "failure_to_reply"}
     review = open_review(engine, view.id, LEGAL, on="2026-04-01", now=NOW, **failure)
-    engine.move(review.id, "decide", LEGAL, on="2026-04-20", now=NOW, result="ordered_to_act",
-                decision_number="硚政复决〔2026〕11号", deadline_days=10,
-                deadline_unit="working_days")
+    engine.move(
+        review.id,
+        "decide",
+        LEGAL,
+        on="2026-04-20",
+        now=NOW,
+        result="ordered_to_act",
+        decision_number="硚政复决〔2026〕11号",
+        deadline_days=10,
+        deadline_unit="working_days",
+    )
     case = engine.case(view.id, now=NOW)
     assert case.state == "in_progress"
     replies = [c for c in case.clocks if c.kind == "reply"]

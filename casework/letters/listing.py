@@ -1,0 +1,121 @@
+"""Reading issued letters back: lists and one letter with its text, for the CLI and embedders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lxml import html as lxml_html
+from sqlalchemy import select
+
+from casework.errors import NotFound
+from casework.letters.archive import EXTENSIONS, MANIFEST
+from casework.letters.docx import blocks
+from casework.letters.issuing import service_of
+from casework.letters.kinds import KINDS
+from casework.store.letter_tables import LETTERS
+from casework.store.repository import CASES
+from casework.views import jsonable
+
+if TYPE_CHECKING:
+    from casework.services import Engine
+
+
+@dataclass(frozen=True)
+class LetterView:
+    id: int
+    case_id: int
+    case_unit: str | None
+    kind: str
+    title: str
+    number: str
+    unit: str  # issuing unit
+    issued_on: date
+    issued_at: datetime
+    issued_by: str
+    move: str
+    template: str
+    template_hash: str
+    content_hash: str
+    pdf_skipped: str | None
+    files: dict[str, str | None]  # format -> path in the archive (None: not produced)
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable(asdict(self))
+
+
+def _view(row: Any, root: Path) -> LetterView:
+    folder = root / row.directory
+    digests = {"html": row.content_hash, "pdf": row.pdf_hash, "docx": row.docx_hash}
+    files: dict[str, str | None] = {
+        fmt: str(folder / (row.stem + EXTENSIONS[fmt])) if digest else None
+        for fmt, digest in digests.items()
+    }
+    files["manifest"] = str(folder / (row.stem + MANIFEST))
+    return LetterView(
+        id=row.id,
+        case_id=row.case_id,
+        case_unit=row.case_unit,
+        kind=row.kind,
+        title=KINDS[row.kind].title if row.kind in KINDS else row.kind,
+        number=row.number,
+        unit=row.unit,
+        issued_on=row.issued_on,
+        issued_at=row.issued_at,
+        issued_by=row.issued_by,
+        move=row.move,
+        template=row.template,
+        template_hash=row.template_hash,
+        content_hash=row.content_hash,
+        pdf_skipped=row.pdf_skipped,
+        files=files,
+    )
+
+
+_SELECT = select(LETTERS, CASES.c.unit.label("case_unit")).join(
+    CASES, CASES.c.id == LETTERS.c.case_id
+)
+
+
+def list_letters(
+    engine: Engine,
+    *,
+    case_id: int | None = None,
+    case_unit: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> list[LetterView]:
+    """Issued letters, oldest first; ``case_unit`` is the unit handling the case."""
+    query = _SELECT.order_by(LETTERS.c.id)
+    if case_id is not None:
+        query = query.where(LETTERS.c.case_id == case_id)
+    if case_unit is not None:
+        query = query.where(CASES.c.unit == case_unit)
+    if year is not None:
+        query = query.where(LETTERS.c.year == year)
+    if kind is not None:
+        query = query.where(LETTERS.c.kind.startswith(kind))
+    if limit is not None:
+        query = query.limit(limit)
+    root = service_of(engine).root
+    with engine.db.connect() as conn:
+        return [_view(r, root) for r in conn.execute(query)]
+
+
+def get_letter(engine: Engine, letter_id: int) -> tuple[LetterView, str]:
+    """One letter and its HTML as issued (from the database)."""
+    with engine.db.connect() as conn:
+        row = conn.execute(_SELECT.where(LETTERS.c.id == letter_id)).first()
+    if row is None:
+        raise NotFound(f"文书 {letter_id} 不存在", field="letter", rule="issued letters")
+    return _view(row, service_of(engine).root), row.html
+
+
+def plain_text(html: str) -> str:
+    """The letter as lines of text (one per paragraph)."""
+    root = lxml_html.document_fromstring(html)
+    lines = [" ".join(b.text_content().split()) for b in blocks(root)]
+    return "\n".join(line for line in lines if line)
