@@ -1,20 +1,32 @@
-"""Reading cases: `casework case show` and `casework worklist`."""
+"""Reading cases: ``casework case show``, ``casework worklist`` and ``casework find``.
+
+Every reading command knows who is reading (CASEWORK_USER or ``--as``): a unit role sees its own
+unit's cases only, and applicants' identity and phone numbers are masked unless ``case show
+--reveal`` records a reveal event first.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from casework.cli.common import DbOption, JsonOption, open_engine, print_json
-from casework.cli.masking import mask, mask_phone
+from casework.cli.common import DbOption, JsonOption, print_json
+from casework.cli.masking import masked, masked_case
+from casework.cli.session import AsCode, AsOf, as_of_now, parse_case_id, parse_number, session
+from casework.cli.usage import ChineseCommand, ChineseGroup
+from casework.glossary import label
 
-case_app = typer.Typer(help="案件：查看办理情况。", no_args_is_help=True)
+if TYPE_CHECKING:
+    from casework.cli.session import Session
+    from casework.services import Engine
 
-AsOfOption = typer.Option(None, "--as-of", help="按哪一天计算剩余工作日（YYYY-MM-DD，默认今天）。")
+case_app = typer.Typer(
+    cls=ChineseGroup, help="案件：查看办理情况、期限和办理记录。", no_args_is_help=True
+)
 
 STATUS = {
     "running": "计时中",
@@ -24,136 +36,447 @@ STATUS = {
     "lapsed": "期满",
     "cancelled": "终止",
 }
+DUE_SOON = 3  # working days: shown in yellow
+URGENCY_STYLE = {"overdue": "bold red", "due_soon": "yellow", "running": "green", "paused": "dim"}
 
 
-def _now(as_of: str | None) -> datetime | None:
-    from casework.settings import TIMEZONE
-    from casework.workflow.fields import parse_date
-
-    if as_of is None:
-        return None
-    return datetime.combine(parse_date("as_of", as_of), time(12), TIMEZONE)
-
-
-def _masked(fields: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **fields,
-        "applicant_id_number": mask(fields.get("applicant_id_number")),
-        "applicant_phone": mask_phone(fields.get("applicant_phone")),
-    }
+def urgency(days_left: int | None) -> str:
+    """overdue / due_soon (within 3 working days) / running / paused (no due date now)."""
+    if days_left is None:
+        return "paused"
+    if days_left < 0:
+        return "overdue"
+    return "due_soon" if days_left <= DUE_SOON else "running"
 
 
-def _days(left: int | None) -> str:
+def days_text(left: int | None) -> str:
     if left is None:
         return "—"
     return f"逾期 {-left} 个工作日" if left < 0 else f"剩 {left} 个工作日"
 
 
-@case_app.command("show")
+def _short_days(left: int | None) -> str:
+    if left is None:
+        return "—"
+    return f"逾期 {-left}" if left < 0 else str(left)
+
+
+class Labels:
+    """Chinese names of what a case view holds in codes."""
+
+    def __init__(self, engine: Engine) -> None:
+        from casework.search import unit_names
+
+        self.engine = engine
+        self.units = unit_names(engine.db)
+
+    def unit(self, code: str | None) -> str:
+        return f"{code} {self.units.get(code, '')}".strip() if code else "待转办"
+
+    def move(self, flow: str, name: str) -> str:
+        variants = self.engine.workflow.flows[flow].flow.variants(name)
+        return variants[-1].label if variants else name
+
+    def state(self, flow: str, name: str) -> str:
+        states = self.engine.workflow.flows[flow].flow.states
+        return states[name].label if name in states else name
+
+    def clock(self, kind: str) -> str:
+        for book in self.engine.workflow.rules.values():
+            for rules in reversed(book.rule_sets):
+                if kind in rules.clocks:
+                    return rules.clocks[kind].label
+        return kind
+
+    def channel(self, flow: str, rule_set: str, code: str | None) -> str:
+        if not code or not rule_set:
+            return code or "—"
+        spec = self.engine.workflow.rules[flow].named(rule_set).channels.get(code)
+        return spec.label if spec else code
+
+
+def _outcome(code: str | None) -> str:
+    from casework.domain.outcomes import OUTCOMES
+
+    return OUTCOMES[code].label if code in OUTCOMES else (code or "—")
+
+
+def _payload(payload: dict[str, Any]) -> str:
+    return "；".join(
+        f"{label(k)}：{'、'.join(v) if isinstance(v, list) else v}" for k, v in payload.items()
+    )
+
+
+def _clock_left(clock: dict[str, Any]) -> tuple[str, str | None]:
+    """The days-left cell and its style. Only the agency's own (duty) periods can be overdue: a
+    window or an applicant's period that has ended is just over."""
+    left = clock["days_left"]
+    if clock["status"] not in ("running", "paused"):
+        return "—", None
+    if left is not None and left < 0 and clock["nature"] != "duty":
+        return f"已届满 {-left} 个工作日", "yellow"
+    return days_text(left), URGENCY_STYLE[urgency(left)]
+
+
+def _actor(event: dict[str, Any]) -> str:
+    from casework.domain.roles import ROLES
+
+    role = ROLES[event["actor_role"]].label if event["actor_role"] in ROLES else event["actor_role"]
+    where = f" {event['actor_unit']}" if event["actor_unit"] else ""
+    return f"{event['actor_name']}（{role}{where}）"
+
+
+def print_case(data: dict[str, Any], labels: Labels, *, timeline: bool = True) -> None:
+    """A case for people: header, applicant, clocks, (timeline), moves open to the reader."""
+    from casework.cli.actions import command_for
+    from casework.domain.vocabulary import APPLICANT_KINDS
+
+    console = Console()
+    f, flow = data["fields"], data["flow"]
+    console.print(
+        f"[bold]案件 {data['id']}[/]  {data['state_label']}（{data['state']}）  "
+        f"适用规则：{data['rule_set']}  版本 {data['version']}"
+    )
+    kind = APPLICANT_KINDS.get(f["applicant_kind"], f["applicant_kind"])
+    console.print(
+        f"申请人：{f['applicant_name']}（{kind}）  证件：{f['applicant_id_number'] or '—'}  "
+        f"电话：{f['applicant_phone'] or '—'}  通信地址：{f['applicant_contact'] or '—'}"
+    )
+    console.print(
+        f"收到申请：{f['received_on']}（{labels.channel(flow, data['rule_set'], f['channel'])}）"
+        f"  承办单位：{labels.unit(f['unit'])}  承办人：{f['handler'] or '—'}"
+        f"  结果：{_outcome(f['outcome'])}"
+    )
+    console.print(f"申请内容：{f['request']}")
+    if data["details"]:
+        console.print(f"详情：{_payload(data['details'])}", soft_wrap=True, markup=False)
+    clocks = Table(title="期限")
+    for column in ("期限", "状态", "起算", "届满", "剩余"):
+        clocks.add_column(column, no_wrap=True)
+    clocks.add_column("依据")
+    for c in data["clocks"]:
+        left, style = _clock_left(c)
+        clocks.add_row(
+            c["label"],
+            STATUS.get(c["status"], c["status"]),
+            c["started_on"],
+            c["due_on"] or c["due_error"] or "暂停中",
+            left,
+            c["basis"],
+            style=style,
+        )
+    console.print(clocks)
+    if timeline:
+        console.print("[bold]办理记录[/]")
+        for e in data["events"]:
+            change = f"{labels.state(flow, e['from_state'])}→{labels.state(flow, e['to_state'])}"
+            console.print(
+                f"{e['seq']:>3}. {e['occurred_on']}  {labels.move(flow, e['move'])}  {change}  "
+                f"{_actor(e)}",
+                soft_wrap=True,
+            )
+            if e["payload"]:
+                console.print(f"     {_payload(e['payload'])}", soft_wrap=True, markup=False)
+    allowed = data["allowed_moves"]
+    console.print("你可以办理：" + ("" if allowed else "无"))
+    for move in allowed:
+        console.print(
+            f"  {labels.move(flow, move)}：{command_for(flow, move, data['id'])}",
+            soft_wrap=True,
+            markup=False,
+        )
+
+
+def case_json(data: dict[str, Any], *, masked_view: bool = True) -> dict[str, Any]:
+    """The documented ``case`` JSON (schema: casework schema case)."""
+    return {**(masked_case(data) if masked_view else data), "masked": masked_view}
+
+
+@case_app.command("show", cls=ChineseCommand)
 def show(
-    case_id: int = typer.Argument(..., help="案件编号。"),
-    role: str = typer.Option(None, "--role", help="以该角色查看可办理的动作，如 unit_clerk。"),
-    unit: str = typer.Option(None, "--unit", help="与 --role 同用：所在单位代码。"),
-    as_of: str = AsOfOption,
+    case: Annotated[str, typer.Argument(metavar="CASE", help="案件编号。")],
+    reveal: Annotated[
+        bool,
+        typer.Option(
+            "--reveal",
+            help="显示申请人完整的证件号码和电话（须有权限并填写 --purpose；记入办理记录）。",
+        ),
+    ] = False,
+    purpose: Annotated[
+        str | None, typer.Option("--purpose", help="查看完整身份信息的目的（与 --reveal 同用）。")
+    ] = None,
+    as_of: AsOf = None,
+    as_code: AsCode = None,
     db: str = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """显示案件的状态、承办单位、各项期限（届满日与剩余工作日）和完整的办理记录。
+    """显示案件：状态、承办单位、承办人、各项期限（届满日与剩余工作日）、完整的办理记录，
+    以及当前用户可以办理的下一步动作和对应命令。
 
-    申请人身份证号与电话已打码。
-    示例：casework case show 12 --role unit_clerk --unit czj --db casework-demo.db
+    申请人证件号码和电话默认打码。--reveal 先记录一条“查看申请人完整身份信息”的办理记录
+    （须填写 --purpose），再显示完整信息；审计查阅人员等无权角色会被拒绝。
+
+    示例：casework case show 12 --as-of 2026-03-20
+
+    示例：casework case show 12 --reveal --purpose "电话联系申请人补正"
     """
-    from casework.domain.roles import Actor
+    case_id = parse_case_id(case)
+    now = as_of_now(as_of)
+    with session(db, as_code) as s:
+        from casework.identity import check_can_read
 
-    actor = Actor("查看", role, unit) if role else None
-    view = open_engine(db).case(case_id, actor=actor, now=_now(as_of))
-    data = view.to_dict()
-    data["fields"] = _masked(data["fields"])
-    if as_json:
-        print_json(data)
-        return
-    console = Console()
-    f = data["fields"]
-    console.print(
-        f"[bold]案件 {view.id}[/]  {view.state_label}（{view.state}）  "
-        f"适用规则：{view.rule_set}  版本 {view.version}"
-    )
-    console.print(
-        f"申请人：{f['applicant_name']}  证件：{f['applicant_id_number'] or '—'}  "
-        f"电话：{f['applicant_phone'] or '—'}"
-    )
-    console.print(
-        f"收到申请：{f['received_on']}（{f['channel']}）  承办单位：{f['unit'] or '待转办'}"
-        f"  结果：{f['outcome'] or '—'}"
-    )
-    console.print(f"申请内容：{f['request']}")
-    clocks = Table("期限", "状态", "起算", "届满", "剩余", "依据", title="期限")
-    for c in view.clocks:
-        due = str(c.due_on) if c.due_on else (c.due_error or "暂停中")
-        clocks.add_row(
-            c.label,
-            STATUS.get(c.status, c.status),
-            str(c.started_on),
-            due,
-            _days(c.days_left),
-            c.basis,
-        )
-    console.print(clocks)
-    events = Table("#", "日期", "动作", "状态变化", "办理人", "内容", title="办理记录")
-    for e in view.events:
-        payload = {
-            k: v
-            for k, v in e.payload.items()
-            if k not in ("applicant_id_number", "applicant_phone")
-        }
-        events.add_row(
-            str(e.seq),
-            str(e.occurred_on),
-            e.move,
-            f"{e.from_state}→{e.to_state}",
-            f"{e.actor_name}（{e.actor_role}）",
-            str(payload),
-        )
-    console.print(events)
-    if actor is not None:
-        console.print(f"可办理：{'、'.join(view.allowed_moves) or '无'}")
+        engine, actor = s.engine, s.identity.actor
+        view = engine.case(case_id, actor=actor, now=now)
+        check_can_read(s.identity, view.fields.get("unit"), case_id)
+        if reveal:
+            engine.move(case_id, "reveal", actor, on=as_of, purpose=purpose)
+            view = engine.case(case_id, actor=actor, now=now)
+        data = case_json(view.to_dict(), masked_view=not reveal)
+        if as_json:
+            print_json(data)
+        else:
+            print_case(data, Labels(engine))
 
 
 def worklist(
-    unit: str = typer.Option(None, "--unit", help="只看该单位（单位代码）。"),
-    overdue: bool = typer.Option(False, "--overdue", help="只看已逾期的。"),
-    due_within: int = typer.Option(
-        None, "--due-within", help="只看 N 个工作日内到期的（含逾期）。"
-    ),
-    as_of: str = AsOfOption,
+    mine: Annotated[bool, typer.Option("--mine", help="只看承办人是我的案件。")] = False,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="只看该单位（单位代码）；承办单位的人员默认且只能看本单位。"),
+    ] = None,
+    line: Annotated[
+        str | None,
+        typer.Option(
+            "--line",
+            help="只看某战线的单位：战线代码（如 line1）、战线副主任或分管副区长的代码或姓名。",
+        ),
+    ] = None,
+    my_line: Annotated[
+        bool, typer.Option("--my-line", help="只看我（战线副主任）负责的战线的单位。")
+    ] = False,
+    state: Annotated[
+        str | None, typer.Option("--state", help="只看处于该状态的案件，如 in_progress。")
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只看已逾期的。")] = False,
+    due_within: Annotated[
+        str | None,
+        typer.Option("--due-within", metavar="N", help="只看 N 个工作日内到期的（含已逾期）。"),
+    ] = None,
+    as_of: AsOf = None,
+    as_code: AsCode = None,
     db: str = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """待办清单：未办结案件按最紧迫的期限排序。
+    """待办清单：未办结的案件按最紧迫的期限排序（逾期最久的在前，暂停计时的在后），
+    红色为已逾期，黄色为 3 个工作日内到期，灰色为暂停计时。
 
-    示例：casework worklist --overdue --as-of 2026-09-30 --db casework-demo.db
+    范围：承办单位的人员默认看本单位；其他角色默认看全区，可用 --unit 限定；--mine 只看
+    承办人是自己的案件；--line、--my-line 按战线（组织目录中分管副区长的单位）查看。
+
+    示例：casework worklist --overdue --as-of 2026-09-30
+
+    示例：casework worklist --mine --due-within 5 --json
+
+    示例：casework worklist --my-line --overdue
     """
-    items = open_engine(db).worklist(
-        unit=unit, now=_now(as_of), overdue=overdue, due_within=due_within
-    )
-    if as_json:
-        print_json([i.to_dict() for i in items])
-        return
-    table = Table(
-        "案件", "单位", "状态", "申请人", "收到", "期限", "届满", "剩余", title="待办清单"
-    )
-    for i in items:
-        style = "red" if (i.days_left or 0) < 0 else ("yellow" if (i.days_left or 9) <= 3 else "")
-        table.add_row(
-            str(i.case_id),
-            i.unit or "待转办",
-            i.state,
-            i.applicant_name,
-            str(i.received_on),
-            i.clock,
-            str(i.due_on or "暂停中"),
-            _days(i.days_left),
-            style=style,
+    within = parse_number(due_within, "due_within", "天数", minimum=0)
+    now = as_of_now(as_of)
+    with session(db, as_code) as s:
+        engine, identity = s.engine, s.identity
+        scope = _scope(s, unit)
+        if state is not None:
+            _check_state(engine, state)
+        line_units = _line_units(s, line, my_line)
+        items = engine.worklist(unit=scope, now=now, overdue=overdue, due_within=within)
+        if line_units is not None:
+            items = [i for i in items if i.unit in line_units]
+        if state is not None:
+            items = [i for i in items if i.state == state]
+        if mine:
+            from casework.search import cases_handled_by
+
+            person = identity.person
+            handled = cases_handled_by(engine.db, {person.name, person.code})
+            items = [i for i in items if i.case_id in handled]
+        labels = Labels(engine)
+        rows = [
+            {
+                **i.to_dict(),
+                "state_label": labels.state(i.flow, i.state),
+                "urgency": urgency(i.days_left),
+            }
+            for i in items
+        ]
+        as_of_day = (now.date() if now else _today()).isoformat()
+        if as_json:
+            print_json(
+                {
+                    "as_of": as_of_day,
+                    "scope": {
+                        "unit": scope,
+                        "line": line,
+                        "my_line": my_line,
+                        "mine": mine,
+                        "state": state,
+                        "overdue": overdue,
+                        "due_within": within,
+                    },
+                    "count": len(rows),
+                    "items": rows,
+                }
+            )
+            return
+        table = Table(title=f"待办清单（截至 {as_of_day}）")
+        for column in ("案件", "单位", "状态", "申请人", "期限", "届满", "剩余工作日"):
+            table.add_column(column, no_wrap=column != "申请人")
+        for r in rows:
+            table.add_row(
+                str(r["case_id"]),
+                r["unit"] or "待转办",
+                r["state_label"],
+                r["applicant_name"],
+                labels.clock(r["clock"]),
+                r["due_on"] or "暂停中",
+                _short_days(r["days_left"]),
+                style=URGENCY_STYLE[r["urgency"]],
+            )
+        Console().print(table)
+        typer.echo(f"共 {len(rows)} 件。")
+
+
+def _today() -> date:
+    from datetime import datetime
+
+    from casework.settings import TIMEZONE
+
+    return datetime.now(TIMEZONE).date()
+
+
+def _scope(s: Session, unit: str | None) -> str | None:
+    """The unit a list shows for this reader (see identity.reading_scope), checked to exist."""
+    from casework.errors import InvalidInput
+    from casework.identity import reading_scope
+
+    scope = reading_scope(s.identity, unit)
+    if scope is not None and scope not in s.engine.workflow.units:
+        raise InvalidInput(f"unit：未知的单位代码 {scope!r}", field="unit", rule="known unit")
+    return scope
+
+
+def _line_units(s: Session, line: str | None, mine: bool) -> set[str] | None:
+    """The units of the line asked for (``--line`` or ``--my-line``); None when not asked."""
+    from casework.errors import InvalidInput, PermissionDenied
+    from casework.organisation import directory_in_force, units_of_line
+
+    if line is None and not mine:
+        return None
+    identity = s.identity
+    if identity.unit_scoped:
+        raise PermissionDenied(
+            f"{identity.role_label}只能查看本单位的案件，不能按战线查看",
+            field="line",
+            rule="own unit only",
         )
-    Console().print(table)
-    typer.echo(f"共 {len(items)} 件。")
+    directory = directory_in_force(s.engine.db, s.engine.settings.states_dir)
+    if line is not None:
+        return set(units_of_line(directory, line))  # an unknown line is refused there
+    codes = [ln.code for ln in directory.lines.values() if ln.deputy == identity.person.code]
+    if not codes:
+        raise InvalidInput(
+            f"--my-line：{identity.person.name}不是组织目录中任何战线的战线副主任",
+            field="my_line",
+            rule="lines of the directory",
+        )
+    return {u for code in codes for u in units_of_line(directory, code)}
+
+
+def _check_state(engine: Engine, state: str) -> None:
+    from casework.errors import InvalidInput
+
+    known = {s for m in engine.workflow.flows.values() for s in m.flow.states}
+    if state not in known:
+        raise InvalidInput(
+            f"state：未知的状态 {state!r}；可选：{'、'.join(sorted(known))}",
+            field="state",
+            rule="states of the flows",
+        )
+
+
+def find(
+    applicant: Annotated[
+        str | None,
+        typer.Option("--applicant", help="申请人：姓名或名称的一部分，或完整的证件号码、电话。"),
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="申请内容中的文字。")] = None,
+    received_from: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="收到申请日期不早于（YYYY-MM-DD）。"),
+    ] = None,
+    received_to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="收到申请日期不晚于（YYYY-MM-DD）。")
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="承办单位代码。")] = None,
+    limit: Annotated[
+        str | None, typer.Option("--limit", metavar="N", help="最多列出多少件（默认 50）。")
+    ] = None,
+    as_code: AsCode = None,
+    db: str = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """查找案件：按申请人、申请内容、收到申请日期范围查找，最新收到的在前。
+
+    承办单位的人员只能查到本单位的案件。证件号码和电话打码显示。
+
+    示例：casework find --applicant 张三 --from 2026-01-01 --to 2026-06-30
+
+    示例：casework find --text 预算 --unit czj --json
+    """
+    from casework.errors import InvalidInput
+    from casework.search import DEFAULT_LIMIT, Criteria, find_cases
+    from casework.workflow.fields import parse_date
+
+    start = parse_date("from", received_from) if received_from else None
+    end = parse_date("to", received_to) if received_to else None
+    if start and end and start > end:
+        raise InvalidInput(
+            f"from：起始日期 {start} 晚于截止日期 {end}", field="from", rule="from ≤ to"
+        )
+    count = parse_number(limit, "limit", "件数")
+    with session(db, as_code) as s:
+        scope = _scope(s, unit)
+        criteria = Criteria(applicant, text, start, end, scope, count or DEFAULT_LIMIT)
+        found = find_cases(s.engine.db, criteria)
+        labels = Labels(s.engine)
+        rows = [
+            {**masked(c.to_dict()), "state_label": labels.state(c.flow, c.state)} for c in found
+        ]
+        if as_json:
+            print_json(
+                {
+                    "criteria": {
+                        "applicant": applicant,
+                        "text": text,
+                        "from": start,
+                        "to": end,
+                        "unit": scope,
+                        "limit": criteria.limit,
+                    },
+                    "count": len(rows),
+                    "cases": rows,
+                }
+            )
+            return
+        table = Table("案件", "收到", "状态", "单位", "申请人", "证件", "申请内容", "结果")
+        for r in rows:
+            table.add_row(
+                str(r["case_id"]),
+                r["received_on"],
+                r["state_label"],
+                labels.unit(r["unit"]),
+                r["applicant_name"],
+                r["applicant_id_number"] or "—",
+                r["request"],
+                _outcome(r["outcome"]),
+            )
+        Console().print(table)
+        typer.echo(f"共 {len(rows)} 件。")

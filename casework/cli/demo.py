@@ -21,6 +21,7 @@ def demo(
     不会覆盖非演示数据库。
     示例：casework demo --db casework-demo.db --seed 7
     """
+    from casework.cli.cases import STATUS, Labels
     from casework.demo import run_demo
     from casework.domain.outcomes import OUTCOMES, ROWS_BY_KEY
     from casework.services import open_engine
@@ -44,9 +45,10 @@ def demo(
         if outcome:
             o = OUTCOMES[outcome]
             by_outcome.add_row(o.label, ROWS_BY_KEY[o.row].label, str(n))
+    names = Labels(engine)
     clocks = Table("期限", "状态", "个数", title="期限执行情况")
     for (kind, status), n in sorted(engine.count_clocks().items()):
-        clocks.add_row(kind, status, str(n))
+        clocks.add_row(names.clock(kind), STATUS.get(status, status), str(n))
     overdue = engine.worklist(overdue=True, now=_end_of(result.as_of))
     for t in (by_state, by_outcome, clocks):
         console.print(t)
