@@ -1,4 +1,4 @@
-"""Turning casework errors into one Chinese line and exit code 2, for every command."""
+"""Turning casework errors and command-line usage errors into one Chinese line and exit 2."""
 
 from __future__ import annotations
 
@@ -6,28 +6,48 @@ import json
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer vendors Click
+
+from casework.cli.usage import ChineseGroup, chinese
 
 EXIT_FOUND = 1  # a check ran and found problems (verify, states check)
 EXIT_USAGE = 2  # a usage or rule error: nothing was written
 
 
-class CaseworkGroup(TyperGroup):
-    """Root command group: a CaseworkError becomes one line on stderr and exit 2.
+def _report(err: Any, obj: dict[str, Any] | None) -> None:
+    if (obj or {}).get("json_errors"):
+        typer.echo(json.dumps(err.as_dict(), ensure_ascii=False), err=True)
+    else:
+        typer.echo(f"错误：{err}", err=True)
+
+
+class CaseworkGroup(ChineseGroup):
+    """Root command group: a CaseworkError, or a usage error anywhere in the command tree (an
+    unknown command or option, a missing argument), becomes one line on stderr and exit 2.
 
     ``--debug`` (stored in ``ctx.obj``) re-raises so that a developer sees the traceback.
     """
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ):  # type: ignore[no-untyped-def]
+        from casework.errors import CaseworkError
+
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except CaseworkError as err:  # the root's own options (casework --bogus)
+            _report(err, None)
+            raise typer.Exit(EXIT_USAGE) from None
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         from casework.errors import CaseworkError
 
         try:
             return super().invoke(ctx)
-        except CaseworkError as err:
+        except NoArgsIsHelpError:
+            raise
+        except (CaseworkError, UsageError) as err:
             if (ctx.obj or {}).get("debug"):
                 raise
-            if (ctx.obj or {}).get("json_errors"):
-                typer.echo(json.dumps(err.as_dict(), ensure_ascii=False), err=True)
-            else:
-                typer.echo(f"错误：{err}", err=True)
+            _report(chinese(err) if isinstance(err, UsageError) else err, ctx.obj)
             raise typer.Exit(EXIT_USAGE) from None

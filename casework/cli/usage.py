@@ -51,7 +51,7 @@ def describe(err: UsageError) -> tuple[str, str | None]:
             return f"选项 {err.option_name} 不接受取值", err.option_name
         return f"选项 {err.option_name} 需要一个值", err.option_name
     message = err.message
-    if found := re.match(r"No such command '(.+)'", message):
+    if found := re.match(r"No such command '([^']+)'", message):
         return f"没有命令 {found.group(1)}", "command"
     if found := re.match(r"Got unexpected extra argument.*\(([^()]+)\)$", message):
         return f"多余的参数：{found.group(1)}", "arguments"

@@ -127,12 +127,12 @@ def replaced_deputy(tmp_path: Path) -> Path:
     """The default directory with 操俊峰 (line1's deputy) replaced by 王丽 (code wangli)."""
     text = (bundled_dir("states") / "organisation.toml").read_text(encoding="utf-8")
     new = text.replace('deputy = "caojunfeng"', 'deputy = "wangli"') + (
-        '\n[[people]]\ncode = "wangli"\nname = "王丽"\nrole = "auditor"\n'
+        '\n[[people]]\ncode = "wangli"\nname = "王丽"\nrole = "line_deputy"\n'
         'title = "区政府办副主任（战线副主任）"\nunit = "zfb"\n'
         'email = "wangli@qiaokou.gov.example"\n'
     )
     new = new.replace(
-        '[[people]]\ncode = "caojunfeng"\nname = "操俊峰"\nrole = "auditor"\n'
+        '[[people]]\ncode = "caojunfeng"\nname = "操俊峰"\nrole = "line_deputy"\n'
         'title = "区政府办副主任（战线副主任）"\nunit = "zfb"\n'
         'email = "caojunfeng@qiaokou.gov.example"\n',
         "",
