@@ -22,6 +22,7 @@ from casework.domain.roles import Actor
 from casework.domain.vocabulary import APPLICANT_KINDS
 from casework.errors import CaseworkError, InvalidInput
 from casework.letters.config import ENV_FORMATS
+from casework.organisation import store_directory
 from casework.services import Engine, open_engine
 from casework.settings import TIMEZONE
 
@@ -49,6 +50,7 @@ REPLY_TEXT = {
     },
 }
 PROCEEDING_KEYS = 100_000  # script keys of proceedings: this plus their case's key
+DEMO_READER = "xugang"  # the office director of the bundled directory: reads every case
 START = date(2026, 1, 5)
 END = date(2026, 9, 30)  # the demo's "today": every due date stays inside the known 2026 calendar
 
@@ -100,6 +102,8 @@ class DemoResult:
     moves: int
     as_of: date
     refused: list[str]
+    sweep: Any = None  # the night's SweepSummary at the end of the simulated period
+    reader: str = DEMO_READER
 
 
 def clerk(unit: str) -> Actor:
@@ -424,9 +428,20 @@ def run_demo(
     with _letter_formats(DEMO_LETTER_FORMATS):
         for step in stream:
             made += _make(engine, step, ids, refused)
+    # The directory in force (people for CASEWORK_USER), then the night after the last day:
+    # the sweep escalates the cases left overdue and lapses what the applicants let lapse.
+    night = datetime.combine(END, time(23, 0), TIMEZONE)
+    store_directory(
+        engine.db,
+        engine.settings.states_dir / "organisation.toml",
+        loaded_by="casework demo",
+        now=night,
+    )
+    with _letter_formats(DEMO_LETTER_FORMATS):
+        summary = engine.sweep(END, now=night)
     engine.db.dispose()
     cases_made = sum(1 for key in ids if key < PROCEEDING_KEYS)
-    return DemoResult(path, cases_made, made, END, refused)
+    return DemoResult(path, cases_made, made, END, refused, summary)
 
 
 def _make(engine: Engine, step: Step, ids: dict[int, int], refused: list[str]) -> int:

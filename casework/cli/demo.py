@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -60,14 +61,49 @@ def demo(
         console.print(f"引擎拒绝了 {len(result.refused)} 个不合规的模拟动作（规则生效的例子）：")
         for line in result.refused[:5]:
             console.print(f"  - {line}")
-    console.print(
-        "尚未包含：行政复议与诉讼流程、夜间督办与通知、文书生成（见 README 的已知限制）。"
-    )
-    console.print("接下来可以看：")
-    console.print(f"  casework worklist --overdue --as-of {result.as_of} --db {db}")
-    console.print(f"  casework case show 1 --as-of {result.as_of} --db {db}")
+    _print_proceedings_letters_sweep(console, engine, result)
+    reader = f"CASEWORK_USER={result.reader}"
+    console.print("接下来可以看（演示库已载入组织名录；xugang 为区政府办主任，可查阅全部案件）：")
+    console.print(f"  {reader} casework worklist --overdue --as-of {result.as_of} --db {db}")
+    console.print(f"  {reader} casework case show 1 --as-of {result.as_of} --db {db}")
+    period = f"--from 2026-01-01 --to {result.as_of}"
+    console.print(f"  {reader} casework proceedings error-rate {period} --db {db}")
+    console.print(f"  {reader} casework report annual --year 2026 --db {db}")
+    console.print(f"  {reader} casework outbox list --db {db}")
     console.print(f"  casework verify --db {db}")
     engine.db.dispose()
+
+
+def _print_proceedings_letters_sweep(console: Console, engine: Any, result: Any) -> None:
+    """What the demo did beyond the applications: proceedings, letters, the night's sweep."""
+    from sqlalchemy import func, select
+
+    from casework.demo import DEMO_LETTER_FORMATS
+    from casework.letters.pdf import unavailable_reason
+    from casework.store.letter_tables import LetterRow
+
+    reviews = engine.count_cases_by("outcome", flow="review")
+    lawsuits = engine.count_cases_by("outcome", flow="lawsuit")
+    console.print(
+        f"行政复议 {sum(reviews.values())} 件（纠正 {reviews.get('corrected', 0)} 件，"
+        f"均已退回承办单位重新答复），行政诉讼 {sum(lawsuits.values())} 件。"
+    )
+    with engine.db.connect() as conn:
+        letters = conn.scalar(select(func.count()).select_from(LetterRow.__table__))
+    console.print(
+        f"文书 {letters} 份，已编号归档（{'、'.join(DEMO_LETTER_FORMATS).upper()}）。"
+        "PDF 在演示中未生成：每份约需 0.15–0.3 秒，演示要在一分钟内完成；"
+        "用 casework letter draft 案件编号 --kind 种类 --format pdf 可单独生成。"
+    )
+    if reason := unavailable_reason():
+        console.print(f"另：本机无法生成 PDF：{reason}")
+    sweep = result.sweep
+    levels = "、".join(f"{k} {n}" for k, n in sweep.counts()["escalations"].items())
+    console.print(
+        f"{result.as_of} 夜间期限督办：督办 {len(sweep.escalations)} 次（{levels}），"
+        f"待发送通知 {sweep.notices} 条（未配置邮件服务器，留在发送队列），"
+        f"期满处理 {len(sweep.lapses)} 件。"
+    )
 
 
 def _end_of(day):  # type: ignore[no-untyped-def]
