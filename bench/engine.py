@@ -104,9 +104,18 @@ def plans(n: int) -> list[Plan]:
     return out
 
 
+WITH_LETTERS = False  # set by --letters
+
+
 def run_engine(url: str, work: list[Plan]) -> float:
-    """Seconds to run every case through the engine (opening it is not timed)."""
+    """Seconds to run every case through the engine (opening it is not timed).
+
+    By default the engine core is measured: the letter hook is removed, because the floor
+    writes no letters (rendering and archiving them is measured by bench/letters.py).
+    """
     engine = casework.open(url, upgrade=True)
+    if not WITH_LETTERS:
+        engine.hooks.clear()
     try:
         started = time.perf_counter()
         for p in work:
@@ -549,7 +558,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs; the best time counts (1)")
     parser.add_argument("--profile", action="store_true", help="cProfile the engine loop")
     parser.add_argument("--top", type=int, default=25, help="casework functions to list")
+    parser.add_argument(
+        "--letters",
+        action="store_true",
+        help="keep the letter hook (the engine then also writes letters the "
+        "floor does not: the ratio no longer compares like with like)",
+    )
     args = parser.parse_args(argv)
+    global WITH_LETTERS
+    WITH_LETTERS = args.letters
+    print(
+        "engine core (letter hook removed)"
+        if not args.letters
+        else "engine with letters (HTML per CASEWORK_LETTER_FORMATS); floor writes none"
+    )
     if args.db_url and not args.db_url.startswith(("postgresql", "postgres://")):
         parser.error("--db-url must be a PostgreSQL URL (SQLite always runs)")
 
