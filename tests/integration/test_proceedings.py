@@ -475,3 +475,72 @@ def test_order_to_reply_after_a_failure_to_reply_resets_the_open_case(engine) ->
     assert [c.status for c in replies] == ["breached", "running"]
     # 10 working days after 04-20: 04-21..04-30 = 8, [劳动节], 05-06, 05-07 → 05-07.
     assert replies[-1].due_on == date(2026, 5, 7)
+
+
+def test_annual_table_four_counts_the_real_proceedings(engine) -> None:
+    """Table 四 fed by the review and lawsuit flows themselves, not by hand-inserted rows."""
+    from casework.reports.annual import annual_report
+
+    corrected_case, upheld_case, pending_case = (replied_case(engine) for _ in range(3))
+    corrected = open_review(engine, corrected_case, LEGAL, on="2026-03-02", now=NOW, **REVIEW)
+    engine.move(
+        corrected.id,
+        "decide",
+        LEGAL,
+        on="2026-04-20",
+        now=NOW,
+        result="revoked",
+        decision_number="决1",
+        deadline_days=20,
+        deadline_unit="working_days",
+    )
+    upheld = open_review(engine, upheld_case, LEGAL, on="2026-03-02", now=NOW, **REVIEW)
+    engine.move(
+        upheld.id,
+        "decide",
+        LEGAL,
+        on="2026-04-20",
+        now=NOW,
+        result="rejected",
+        decision_number="决2",
+    )
+    direct = open_lawsuit(engine, pending_case, LEGAL, on="2026-03-06", now=NOW, **SUIT)
+    engine.move(direct.id, "defended", LEGAL, on="2026-03-16", now=NOW)
+    engine.move(
+        direct.id,
+        "judged",
+        LEGAL,
+        on="2026-04-01",
+        now=NOW,
+        result="claims_rejected",
+        decision_kind="judgment",
+        judgment_number="判1",
+    )
+    engine.move(direct.id, "final", LEGAL, on="2026-04-17", now=NOW)
+    after = open_lawsuit(
+        engine,
+        upheld_case,
+        LEGAL,
+        on="2026-05-06",
+        now=NOW,
+        **{**SUIT, "route": "after_review"},
+        review=upheld.id,
+    )
+    engine.move(after.id, "defended", LEGAL, on="2026-05-15", now=NOW)
+
+    report = annual_report(engine, 2026)
+    t4 = report.table4.cells
+    assert [t4["review"][k] for k in ("upheld", "corrected", "other", "pending")] == [1, 1, 0, 0]
+    assert [t4["lawsuit_direct"][k] for k in ("upheld", "corrected", "other", "pending")] == [
+        1,
+        0,
+        0,
+        0,
+    ]
+    assert [t4["lawsuit_after_review"][k] for k in ("upheld", "corrected", "other", "pending")] == [
+        0,
+        0,
+        0,
+        1,
+    ]
+    assert all(check.passed for check in report.checks), [c for c in report.checks if not c.passed]
