@@ -36,6 +36,20 @@ def register(engine, on="2026-03-02", **extra):  # type: ignore[no-untyped-def]
     return engine.register(CENTRE, on=on, now=NOW, **inputs)
 
 
+def consult_third_party(engine, case_id, actor=CLERK):  # type: ignore[no-untyped-def]
+    """The unit writes to a third party on 2026-03-04 (the reply clock pauses)."""
+    return engine.move(
+        case_id,
+        "consult",
+        actor,
+        on="2026-03-04",
+        now=NOW,
+        party="third_party",
+        party_name="某公司",
+        matter="x",
+    )
+
+
 def counts(engine) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     with Session(engine.db) as s:
         return tuple(  # type: ignore[return-value]
@@ -305,16 +319,7 @@ def test_consultation_pauses_the_reply_clock_each_time(engine) -> None:
 
 def test_consultation_lapse_resumes_at_the_window_end(engine) -> None:
     view = register(engine)
-    engine.move(
-        view.id,
-        "consult",
-        CLERK,
-        on="2026-03-04",
-        now=NOW,
-        party="third_party",
-        party_name="某公司",
-        matter="x",
-    )
+    consult_third_party(engine, view.id)
     # 15 working days after 03-04 = 03-25; the lapse is recorded later, on 03-27.
     with pytest.raises(RuleViolation):
         engine.move(view.id, "consultation_lapsed", CLERK, on="2026-03-25", now=NOW)
@@ -511,16 +516,7 @@ def test_deliver_close_and_reopen(engine) -> None:
 
 def test_withdraw_closes_with_other_outcome(engine) -> None:
     view = register(engine)
-    engine.move(
-        view.id,
-        "consult",
-        HEAD,
-        on="2026-03-04",
-        now=NOW,
-        party="third_party",
-        party_name="某公司",
-        matter="x",
-    )
+    consult_third_party(engine, view.id, HEAD)
     closed = engine.move(
         view.id, "withdraw", CLERK, on="2026-03-05", now=NOW, reason="申请人书面撤回"
     )

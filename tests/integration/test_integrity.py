@@ -18,7 +18,13 @@ from casework.errors import StaleCase, UnknownCalendarYear
 from casework.resources import bundled_dir
 from casework.store.tables import CaseRow, ClockRow, EventRow
 from tests.conftest import APPLICANT, CENTRE, CLERK, at
-from tests.integration.test_application_flow import NOW, clock, counts, register
+from tests.integration.test_application_flow import (
+    NOW,
+    clock,
+    consult_third_party,
+    counts,
+    register,
+)
 
 
 def test_stale_version_is_refused_and_writes_nothing(engine) -> None:
@@ -128,16 +134,7 @@ def test_a_failing_move_leaves_no_partial_write(engine) -> None:
 
 def test_events_form_a_hash_chain_and_verify_passes(engine) -> None:
     view = register(engine)
-    engine.move(
-        view.id,
-        "consult",
-        CLERK,
-        on="2026-03-04",
-        now=NOW,
-        party="third_party",
-        party_name="某公司",
-        matter="x",
-    )
+    consult_third_party(engine, view.id)
     engine.move(view.id, "consultation_answered", CLERK, on="2026-03-09", now=NOW, opinion="y")
     engine.move(view.id, "reply", CLERK, on="2026-03-20", now=NOW, outcome="disclosed")
     with Session(engine.db) as s:
