@@ -43,6 +43,7 @@ from typing import Any
 import casework
 from casework import Actor
 from casework.calendar_sources import load_calendar
+from casework.services import Engine
 from casework.settings import TIMEZONE, Settings
 
 NOW = datetime(2026, 7, 15, 10, tzinfo=TIMEZONE)
@@ -107,23 +108,31 @@ def plans(n: int) -> list[Plan]:
 WITH_LETTERS = False  # set by --letters
 
 
-def run_engine(url: str, work: list[Plan]) -> float:
-    """Seconds to run every case through the engine (opening it is not timed).
-
-    By default the engine core is measured: the letter hook is removed, because the floor
-    writes no letters (rendering and archiving them is measured by bench/letters.py).
-    """
+def open_engine(url: str) -> Engine:
+    """The engine under test. By default its core is measured: the letter hook is removed,
+    because the floor writes no letters (rendering and archiving them is measured by
+    bench/letters.py)."""
     engine = casework.open(url, upgrade=True)
     if not WITH_LETTERS:
         engine.hooks.clear()
+    return engine
+
+
+def run_cases(engine: Engine, work: list[Plan]) -> None:
+    for p in work:
+        case = engine.register(DUTY, on=p.received, now=NOW, **p.applicant)
+        engine.move(case.id, "forward", DUTY, on=p.forwarded, now=NOW, unit=UNIT)
+        engine.move(case.id, "reply", CLERK, on=p.replied, now=NOW, outcome="disclosed")
+        engine.move(case.id, "deliver", CLERK, on=p.delivered, now=NOW, method="post")
+        engine.move(case.id, "close", CLERK, on=p.closed, now=NOW)
+
+
+def run_engine(url: str, work: list[Plan]) -> float:
+    """Seconds to run every case through the engine (opening it is not timed)."""
+    engine = open_engine(url)
     try:
         started = time.perf_counter()
-        for p in work:
-            case = engine.register(DUTY, on=p.received, now=NOW, **p.applicant)
-            engine.move(case.id, "forward", DUTY, on=p.forwarded, now=NOW, unit=UNIT)
-            engine.move(case.id, "reply", CLERK, on=p.replied, now=NOW, outcome="disclosed")
-            engine.move(case.id, "deliver", CLERK, on=p.delivered, now=NOW, method="post")
-            engine.move(case.id, "close", CLERK, on=p.closed, now=NOW)
+        run_cases(engine, work)
         return time.perf_counter() - started
     finally:
         engine.db.dispose()
@@ -507,15 +516,10 @@ def profile_engine(work: list[Plan], tmp: Path, top: int) -> None:
     """cProfile of the engine's loop alone (SQLite), summarised for the engine's author."""
     profiler = cProfile.Profile()
     url = f"sqlite:///{tmp / 'profile.db'}"
-    engine = casework.open(url, upgrade=True)
+    engine = open_engine(url)
     try:
         profiler.enable()
-        for p in work:
-            case = engine.register(DUTY, on=p.received, now=NOW, **p.applicant)
-            engine.move(case.id, "forward", DUTY, on=p.forwarded, now=NOW, unit=UNIT)
-            engine.move(case.id, "reply", CLERK, on=p.replied, now=NOW, outcome="disclosed")
-            engine.move(case.id, "deliver", CLERK, on=p.delivered, now=NOW, method="post")
-            engine.move(case.id, "close", CLERK, on=p.closed, now=NOW)
+        run_cases(engine, work)
         profiler.disable()
     finally:
         engine.db.dispose()

@@ -12,17 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-
-# Run as a script, bench/ would come first on the path and bench/calendar.py would shadow the
-# standard library's calendar module (which WeasyPrint's fontTools imports): use the repo root.
-sys.path.remove(str(Path(__file__).resolve().parent))
 
 from casework.letters.config import load_letter_settings
 from casework.letters.docx import html_to_docx

@@ -19,6 +19,7 @@ from casework.domain import clocks as clk
 from casework.domain.case import CASE_FIELDS, CaseSnapshot
 from casework.domain.roles import Actor
 from casework.errors import NotFound, StaleCase
+from casework.store import precompiled
 from casework.store.tables import CaseRow, ClockPauseRow, ClockRow, EventRow
 
 GENESIS = "0" * 64
@@ -65,7 +66,7 @@ UPDATE_CASE = (
     .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
     .values({name: bindparam(name) for name in _CASE_COLUMNS})
 )
-INSERT_EVENT = insert(EVENTS)
+INSERT_EVENT = insert(EVENTS).inline()  # inline: no implicit RETURNING of the new id
 _CLOCK_COLUMNS = (
     "length",
     "unit",
@@ -81,8 +82,8 @@ UPDATE_CLOCK = (
     .where(CLOCKS.c.id == bindparam("b_id"))
     .values({name: bindparam(name) for name in _CLOCK_COLUMNS})
 )
-INSERT_PAUSE = insert(PAUSES)
-INSERT_CLOCKS = insert(CLOCKS)
+INSERT_PAUSE = insert(PAUSES).inline()
+INSERT_CLOCKS = insert(CLOCKS).inline()
 UPDATE_PAUSE = (
     update(PAUSES).where(PAUSES.c.id == bindparam("b_id")).values(resumed_on=bindparam("until"))
 )
@@ -148,7 +149,7 @@ def _snapshot(row: Any, clocks: list[clk.Clock]) -> CaseSnapshot:
         state=row.state,
         rule_set=row.rule_set,
         parent_id=row.parent_id,
-        fields={**{name: row._mapping[name] for name in CASE_FIELDS}, **(row.details or {})},
+        fields={**{name: getattr(row, name) for name in CASE_FIELDS}, **(row.details or {})},
         clocks=tuple(clocks),
         last_on=row.last_on,
     )
@@ -199,7 +200,7 @@ def load_clocks(conn: Connection, case_ids: list[int]) -> dict[int, list[ClockEn
 
 
 def load_case(conn: Connection, case_id: int) -> LoadedCase:
-    rows = conn.execute(SELECT_CASE, {"b_id": case_id}).all()
+    rows = precompiled.fetch(conn, SELECT_CASE, {"b_id": case_id})
     if not rows:
         raise NotFound(f"案件 {case_id} 不存在", case=case_id, field="case")
     row, entries = rows[0], _clock_entries(rows)
@@ -236,10 +237,10 @@ def _sync_clocks(
     pause_updates: list[dict[str, Any]] = []
     pause_inserts: list[dict[str, Any]] = []
     for seq, clock in enumerate(after.clocks):
+        if seq < len(stored) and stored[seq].clock == clock:
+            continue
         values = _clock_values(clock, calendar)
         if seq < len(stored):
-            if stored[seq].clock == clock:
-                continue
             clock_id = stored[seq].id
             updates.append({"b_id": clock_id, **values})
             pause_ids, old_pauses = stored[seq].pause_ids, stored[seq].clock.pauses
@@ -248,7 +249,7 @@ def _sync_clocks(
             if not clock.pauses:  # no child rows: no need to learn the new id
                 plain_inserts.append(row)
                 continue
-            clock_id = conn.execute(INSERT_CLOCK, row).scalar_one()
+            clock_id = precompiled.fetch(conn, INSERT_CLOCK, row)[0].id
             pause_ids, old_pauses = [], ()
         for pseq, pause in enumerate(clock.pauses):
             if pseq >= len(pause_ids):
@@ -271,7 +272,7 @@ def _sync_clocks(
         (INSERT_PAUSE, pause_inserts),
     ):
         if rows:
-            conn.execute(statement, rows)
+            precompiled.executemany(conn, statement, rows)
 
 
 def save_move(
@@ -301,7 +302,8 @@ def save_move(
         "updated_at": now,
     }
     if loaded is None:
-        case_id = conn.execute(
+        case_id = precompiled.fetch(
+            conn,
             INSERT_CASE,
             {
                 **common,
@@ -312,7 +314,7 @@ def save_move(
                 "event_count": 0,
                 "version": 0,
             },
-        ).scalar_one()
+        )[0].id
         version, prev_hash, seq = 0, GENESIS, 1
     else:
         case_id, version = loaded.id, loaded.version
@@ -329,7 +331,8 @@ def save_move(
         payload=payload,  # type: ignore[arg-type]
         prev_hash=prev_hash,
     )
-    result = conn.execute(
+    touched = precompiled.execute(
+        conn,
         UPDATE_CASE,
         {
             **common,
@@ -340,7 +343,7 @@ def save_move(
             "version": version + 1,
         },
     )
-    if result.rowcount != 1:
+    if touched != 1:
         raise StaleCase(
             f"案件 {case_id} 在办理过程中被他人更新，本次操作未保存，请刷新后重试",
             case=case_id,
@@ -348,7 +351,8 @@ def save_move(
             state=from_state,
             rule="optimistic locking",
         )
-    conn.execute(
+    precompiled.execute(
+        conn,
         INSERT_EVENT,
         {
             "case_id": case_id,

@@ -1,6 +1,6 @@
 """Print how many ``add_working_days`` calls per second the calendar answers.
 
-Run from the repository: ``PYTHONPATH=. python bench/calendar.py``
+Run from the repository: ``PYTHONPATH=. python bench/working_days.py``
 """
 
 from __future__ import annotations

@@ -1,0 +1,144 @@
+"""Core statements compiled once per dialect and run on the driver's cursor of a Connection.
+
+A move is five statements, and ``Connection.execute`` spends more time per statement in its
+execution context (parameter construction, event dispatch, result set-up) than SQLite spends
+running it: measured with ``bench/engine.py --profile``, about half of a move's CPU time. The
+hot statements of the repository therefore run here: SQLAlchemy still writes the SQL (its
+compiler) and converts every value (each type's ``bind_processor`` and ``result_processor``
+for the dialect); only the per-call execution context is skipped. The caller's Connection
+keeps the transaction: the statements run on its DBAPI connection, inside its BEGIN/COMMIT.
+Driver errors are raised as SQLAlchemy's own exception classes, as ``Connection.execute``
+would raise them.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import Executable
+
+_Processor = Callable[[Any], Any] | None
+
+
+class _Compiled:
+    """One statement with one set of parameter keys, compiled for one dialect."""
+
+    def __init__(self, statement: Any, keys: tuple[str, ...], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        if compiled.escaped_bind_names:
+            raise ValueError(f"bind names needing escapes are not supported: {compiled.string}")
+        self.sql = compiled.string
+        self.dialect = dialect
+        binds = compiled.binds
+        names = list(compiled.positiontup) if compiled.positional else list(binds)
+        # (name in the SQL, key in the caller's parameters, value processor)
+        self.binds: list[tuple[str, str, _Processor]] = [
+            (
+                name,
+                binds[name].key,
+                binds[name].type.dialect_impl(dialect).bind_processor(dialect),
+            )
+            for name in names
+        ]
+        self.positional = compiled.positional
+        self.columns: list[tuple[str, Any]] = [
+            (column.key, column.type) for column in statement.exported_columns
+        ]
+        self._row: tuple[type, list[tuple[int, Callable[[Any], Any]]]] | None = None
+
+    def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        try:
+            if self.positional:
+                return [
+                    process(values[key]) if process else values[key]
+                    for _, key, process in self.binds
+                ]
+            return {
+                name: process(values[key]) if process else values[key]
+                for name, key, process in self.binds
+            }
+        except KeyError as missing:
+            raise ValueError(f"no value for {missing} in {self.sql}") from None
+
+    def rows(self, cursor: Any) -> list[Any]:
+        if self._row is None:  # result processors depend on the driver's column types
+            row_type = namedtuple("Row", [key for key, _ in self.columns])  # type: ignore[misc]
+            processors = [
+                (i, process)
+                for i, ((_, type_), described) in enumerate(
+                    zip(self.columns, cursor.description, strict=True)
+                )
+                if (
+                    process := type_.dialect_impl(self.dialect).result_processor(
+                        self.dialect, described[1]
+                    )
+                )
+            ]
+            self._row = (row_type, processors)
+        row_type, processors = self._row
+        out = []
+        for raw in cursor.fetchall():
+            values = list(raw)
+            for i, process in processors:
+                values[i] = process(values[i])
+            out.append(row_type._make(values))
+        return out
+
+
+_CACHE: weakref.WeakKeyDictionary[Dialect, dict[tuple[Any, tuple[str, ...]], _Compiled]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _compiled(conn: Connection, statement: Executable, keys: tuple[str, ...]) -> _Compiled:
+    per_dialect = _CACHE.setdefault(conn.dialect, {})
+    found = per_dialect.get((statement, keys))
+    if found is None:
+        found = per_dialect[(statement, keys)] = _Compiled(statement, keys, conn.dialect)
+    return found
+
+
+@contextmanager
+def _cursor(conn: Connection, compiled: _Compiled, parameters: Any) -> Iterator[Any]:
+    cursor = conn.connection.cursor()
+    try:
+        yield cursor
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            compiled.sql, parameters, error, conn.dialect.loaded_dbapi.Error
+        ) from error
+    finally:
+        cursor.close()
+
+
+def execute(conn: Connection, statement: Executable, values: Mapping[str, Any]) -> int:
+    """Run a write; returns the number of rows it touched."""
+    compiled = _compiled(conn, statement, tuple(values))
+    parameters = compiled.parameters(values)
+    with _cursor(conn, compiled, parameters) as cursor:
+        cursor.execute(compiled.sql, parameters)
+        return int(cursor.rowcount)
+
+
+def executemany(conn: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Run a write once per row; every row has the same keys."""
+    compiled = _compiled(conn, statement, tuple(rows[0]))
+    parameters = [compiled.parameters(values) for values in rows]
+    with _cursor(conn, compiled, parameters) as cursor:
+        cursor.executemany(compiled.sql, parameters)
+
+
+def fetch(conn: Connection, statement: Executable, values: Mapping[str, Any]) -> list[Any]:
+    """Rows of a SELECT, or of a write with RETURNING, as named tuples of converted values."""
+    compiled = _compiled(conn, statement, tuple(values))
+    parameters = compiled.parameters(values)
+    with _cursor(conn, compiled, parameters) as cursor:
+        cursor.execute(compiled.sql, parameters)
+        return compiled.rows(cursor)
