@@ -206,6 +206,9 @@ class Renderer:
         self.templates_dir = Path(templates_dir)
         self.env = make_environment(self.templates_dir)
         self._checked: dict[tuple[str, str, frozenset[str]], None] = {}
+        # Parsing is most of a letter's rendering time: a source is parsed once, and again only
+        # when its text changes (sources are re-read for every letter).
+        self._parsed: dict[tuple[str, str], tuple[nodes.Template, list[str | None]]] = {}
 
     def _error(self, name: str, message: str, line: int | None = None) -> DefinitionError:
         where = f"第 {line} 行" if line else ""
@@ -232,12 +235,16 @@ class Renderer:
                 continue
             seen.add(current)
             src = self.source(current)
-            try:
-                ast = self.env.parse(src, current)
-            except TemplateSyntaxError as err:
-                raise self._error(current, f"语法错误：{err.message}", err.lineno) from None
+            if (current, src) not in self._parsed:
+                try:
+                    parsed = self.env.parse(src, current)
+                except TemplateSyntaxError as err:
+                    raise self._error(current, f"语法错误：{err.message}", err.lineno) from None
+                refs = list(meta.find_referenced_templates(parsed))
+                self._parsed[(current, src)] = (parsed, refs)
+            ast, refs = self._parsed[(current, src)]
             out.append((current, src, ast))
-            for ref in meta.find_referenced_templates(ast):
+            for ref in refs:
                 if ref is None:
                     raise self._error(current, "引用的模板名必须是固定文字（不能由变量决定）")
                 todo.append(ref)

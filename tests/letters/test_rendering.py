@@ -111,3 +111,13 @@ def test_no_shipped_template_marks_anything_safe() -> None:
     for path in bundled_dir("templates").glob("*.j2"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\|\s*safe|Markup|autoescape\s+false", text), path.name
+
+
+def test_an_edited_template_is_checked_again_by_the_same_renderer(tmp_path: Path) -> None:
+    """Parsed templates are kept, keyed by their text: an edit is never missed."""
+    renderer = Renderer(tmp_path)
+    (tmp_path / "t.html.j2").write_text("{{ case.id }}", encoding="utf-8")
+    assert renderer.render("t.html.j2", ROOTS, FACTS).html.strip() == "7"
+    (tmp_path / "t.html.j2").write_text("{{ applicant.name }}", encoding="utf-8")
+    with pytest.raises(DefinitionError, match="applicant"):
+        renderer.render("t.html.j2", ROOTS, FACTS)
