@@ -107,6 +107,10 @@ def _compiled(conn: Connection, statement: Executable, keys: tuple[str, ...]) ->
 
 @contextmanager
 def _cursor(conn: Connection, compiled: _Compiled, parameters: Any) -> Iterator[Any]:
+    if not conn.in_transaction():
+        # What Connection.execute would do (autobegin): the reads that follow, through either
+        # path, then share one transaction and see one snapshot.
+        conn.begin()
     cursor = conn.connection.cursor()
     try:
         yield cursor

@@ -50,6 +50,14 @@ def test_rows_fetched_on_the_cursor_equal_sqlalchemy_rows(engine) -> None:
     assert {r.k_kind for r in ours} == {"reply", "correction_notice"}
 
 
+def test_a_read_opens_the_transaction_as_connection_execute_would(engine) -> None:
+    """Later reads on the same connection then share its transaction (one snapshot)."""
+    view = register(engine)
+    with engine.db.connect() as conn:
+        precompiled.fetch(conn, SELECT_CASE, {"b_id": view.id})
+        assert conn.in_transaction()
+
+
 def test_a_driver_error_is_sqlalchemys_exception_and_the_transaction_rolls_back(engine) -> None:
     view = register(engine)
     before = counts(engine)
