@@ -70,6 +70,9 @@ NEED_LADDER = frozenset({"duty", "applicant"})
 SWEEP_LOCK_KEY = 7_263_827_001
 BATCH = 500
 STALE_RUN = timedelta(hours=2)  # a claimed night never finished (crashed) may be taken over
+# A month's warning before applications can no longer be registered for want of next year's
+# holiday notice (their reply period could not be counted).
+CALENDAR_WARNING_DAYS = 30
 
 
 # ---------------------------------------------------------------- the ladder
@@ -425,6 +428,7 @@ def sweep(
         return summary
     _lapse(engine, plan, as_of, moment.now, summary)
     _escalate(engine, plan, as_of, moment.now, summary)
+    _warn_calendar_end(engine, as_of, summary)
     with engine.db.execution_options(**WRITE).begin() as conn:
         conn.execute(
             update(SWEEP_RUNS)
@@ -432,6 +436,23 @@ def sweep(
             .values(finished_at=moment.now, summary=summary.counts())
         )
     return summary
+
+
+def _warn_calendar_end(engine: Any, as_of: date, out: SweepSummary) -> None:
+    """Say, every night from a month before, from which receipt date registration will fail
+    because the reply period would end in a year whose holiday notice is not registered."""
+    from casework.services import APPLICATION
+
+    reply = engine.workflow.rules[APPLICATION].in_force_on(as_of).clocks["reply"]
+    found = clk.first_start_out_of_reach(
+        reply.unit, reply.length, as_of, CALENDAR_WARNING_DAYS, engine.workflow.calendar
+    )
+    if found is not None:
+        day, err = found
+        out.problems.append(
+            f"自 {day} 起收到的申请无法计算{reply.length}个工作日的答复期限，将被拒绝登记"
+            f"（已收到案件的延期也会更早被拒绝）：{err}"
+        )
 
 
 def _claim(db: Any, as_of: date, key: str | None, by: str, now: datetime) -> int | None:

@@ -16,8 +16,10 @@ Conventions (design.md §5; the law fixes the effect, not the day-level arithmet
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal, Protocol
+
+from casework.errors import UnknownCalendarYear
 
 Unit = Literal["working_days", "calendar_days"]
 Status = Literal["running", "paused", "met", "breached", "lapsed", "cancelled"]
@@ -119,6 +121,22 @@ def due_date(clock: Clock, calendar: Calendar) -> date | None:
         remaining -= used
         cursor = p.until if p.until is not None else p.since
     return calendar.add_working_days(cursor, remaining)
+
+
+def first_start_out_of_reach(
+    unit: Unit, length: int, start: date, within: int, calendar: Calendar
+) -> tuple[date, UnknownCalendarYear] | None:
+    """The first day of ``start`` .. ``start + within`` days on which a period of this length
+    could not be started, because its end (or its start) falls in a year whose official
+    schedule is not known, with the error a move on that day would raise; None if every such
+    period can be counted. The sweep uses it to warn before registrations start failing."""
+    for offset in range(within + 1):
+        day = start + timedelta(days=offset)
+        try:
+            due_date(Clock("probe", unit, length, day), calendar)
+        except UnknownCalendarYear as err:
+            return day, err
+    return None
 
 
 def days_left(clock: Clock, today: date, calendar: Calendar) -> int | None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from casework.calendar_sources import load_calendar
 from casework.domain import clocks as clk
+from casework.errors import UnknownCalendarYear
 from casework.resources import bundled_dir
 
 CAL = load_calendar(bundled_dir("states"))
@@ -205,3 +206,31 @@ def test_calendar_day_clock_due_date_is_a_working_day(c: clk.Clock) -> None:
     assert all(
         not CAL.is_working_day(earliest + timedelta(days=i)) for i in range((due - earliest).days)
     )
+
+
+# -- the end of the known calendar ---------------------------------------------------------
+
+late_starts = st.dates(min_value=date(2026, 9, 1), max_value=date(2026, 12, 31))
+units = st.sampled_from(["working_days", "calendar_days"])
+
+
+@given(late_starts, lengths, st.integers(min_value=0, max_value=60), units)
+def test_first_start_out_of_reach_is_the_first_day_a_period_cannot_be_counted(
+    s: date, n: int, within: int, unit: clk.Unit
+) -> None:
+    def countable(day: date) -> bool:
+        try:
+            clk.due_date(clk.start("reply", unit, n, day), CAL)
+        except UnknownCalendarYear:
+            return False
+        return True
+
+    found = clk.first_start_out_of_reach(unit, n, s, within, CAL)
+    window = [s + ONE * i for i in range(within + 1)]
+    if found is None:
+        assert all(countable(d) for d in window)
+    else:
+        day, err = found
+        assert day in window and not countable(day)
+        assert all(countable(d) for d in window if d < day)
+        assert err.year == 2027

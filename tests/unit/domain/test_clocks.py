@@ -324,3 +324,13 @@ def test_calendar_day_clock_ending_in_2027_raises(cal: WorkCalendar) -> None:
     with pytest.raises(UnknownCalendarYear) as err:
         clk.due_date(defence(D(2026, 12, 20)), cal)
     assert err.value.year == 2027
+
+
+def test_registrations_reach_past_the_known_calendar_from_2026_12_04(cal: WorkCalendar) -> None:
+    # Thu 12/3: 12/4 (1), 12/7–11 (6), 12/14–18 (11), 12/21–25 (16), 12/28–31 (20) = 12/31.
+    # Fri 12/4: 12/7–31 give only 19 working days; the 20th is in 2027, not yet known.
+    assert clk.due_date(reply(D(2026, 12, 3)), cal) == D(2026, 12, 31)
+    day, err = clk.first_start_out_of_reach("working_days", REPLY, D(2026, 11, 28), 30, cal)
+    assert day == D(2026, 12, 4)
+    assert err.year == 2027 and "states/calendar/2027.toml" in str(err)
+    assert clk.first_start_out_of_reach("working_days", REPLY, D(2026, 11, 28), 5, cal) is None
