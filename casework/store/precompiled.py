@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -95,25 +94,48 @@ class _Compiled:
 _CACHE: weakref.WeakKeyDictionary[Dialect, dict[tuple[Any, tuple[str, ...]], _Compiled]] = (
     weakref.WeakKeyDictionary()
 )
+# The dialect used last, with its statements: nearly every call is on the same database, and
+# this spares the weak-key lookup. One tuple, read and replaced whole (thread-safe).
+_LAST: tuple[Dialect | None, dict[tuple[Any, tuple[str, ...]], _Compiled]] = (None, {})
 
 
-def _compiled(conn: Connection, statement: Executable, keys: tuple[str, ...]) -> _Compiled:
-    per_dialect = _CACHE.setdefault(conn.dialect, {})
+def _compiled(dialect: Dialect, statement: Executable, keys: tuple[str, ...]) -> _Compiled:
+    global _LAST
+    last = _LAST
+    if last[0] is dialect:
+        per_dialect = last[1]
+    else:
+        per_dialect = _CACHE.setdefault(dialect, {})
+        _LAST = (dialect, per_dialect)
     found = per_dialect.get((statement, keys))
     if found is None:
-        found = per_dialect[(statement, keys)] = _Compiled(statement, keys, conn.dialect)
+        found = per_dialect[(statement, keys)] = _Compiled(statement, keys, dialect)
     return found
 
 
-@contextmanager
-def _cursor(conn: Connection, compiled: _Compiled, parameters: Any) -> Iterator[Any]:
+def _run(
+    conn: Connection,
+    statement: Executable,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    many: bool = False,
+    fetch: bool = False,
+) -> Any:
+    compiled = _compiled(conn.dialect, statement, tuple(rows[0]))
+    parameters = (
+        [compiled.parameters(values) for values in rows] if many else compiled.parameters(rows[0])
+    )
     if not conn.in_transaction():
         # What Connection.execute would do (autobegin): the reads that follow, through either
         # path, then share one transaction and see one snapshot.
         conn.begin()
     cursor = conn.connection.cursor()
     try:
-        yield cursor
+        if many:
+            cursor.executemany(compiled.sql, parameters)
+            return None
+        cursor.execute(compiled.sql, parameters)
+        return compiled.rows(cursor) if fetch else cursor.rowcount
     except conn.dialect.loaded_dbapi.Error as error:
         raise DBAPIError.instance(
             compiled.sql, parameters, error, conn.dialect.loaded_dbapi.Error
@@ -124,25 +146,14 @@ def _cursor(conn: Connection, compiled: _Compiled, parameters: Any) -> Iterator[
 
 def execute(conn: Connection, statement: Executable, values: Mapping[str, Any]) -> int:
     """Run a write; returns the number of rows it touched."""
-    compiled = _compiled(conn, statement, tuple(values))
-    parameters = compiled.parameters(values)
-    with _cursor(conn, compiled, parameters) as cursor:
-        cursor.execute(compiled.sql, parameters)
-        return int(cursor.rowcount)
+    return int(_run(conn, statement, [values]))
 
 
 def executemany(conn: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
     """Run a write once per row; every row has the same keys."""
-    compiled = _compiled(conn, statement, tuple(rows[0]))
-    parameters = [compiled.parameters(values) for values in rows]
-    with _cursor(conn, compiled, parameters) as cursor:
-        cursor.executemany(compiled.sql, parameters)
+    _run(conn, statement, rows, many=True)
 
 
 def fetch(conn: Connection, statement: Executable, values: Mapping[str, Any]) -> list[Any]:
     """Rows of a SELECT, or of a write with RETURNING, as named tuples of converted values."""
-    compiled = _compiled(conn, statement, tuple(values))
-    parameters = compiled.parameters(values)
-    with _cursor(conn, compiled, parameters) as cursor:
-        cursor.execute(compiled.sql, parameters)
-        return compiled.rows(cursor)
+    return list(_run(conn, statement, [values], fetch=True))

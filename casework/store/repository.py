@@ -45,7 +45,7 @@ _CLOCK_LABELS = [c.label(f"k_{c.name}") for c in CLOCKS.c]
 _PAUSE_LABELS = [PAUSES.c[n].label(f"p_{n}") for n in ("id", "reason", "paused_on", "resumed_on")]
 # One round trip per case read: the case with its clocks and their pauses.
 SELECT_CASE = (
-    select(CASES, *_CLOCK_LABELS, *_PAUSE_LABELS)
+    select(*[c for c in CASES.c if c.name != "updated_at"], *_CLOCK_LABELS, *_PAUSE_LABELS)
     .select_from(
         CASES.outerjoin(CLOCKS, CLOCKS.c.case_id == CASES.c.id).outerjoin(
             PAUSES, PAUSES.c.clock_id == CLOCKS.c.id
