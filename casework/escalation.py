@@ -443,7 +443,11 @@ def _warn_calendar_end(engine: Any, as_of: date, out: SweepSummary) -> None:
     because the reply period would end in a year whose holiday notice is not registered."""
     from casework.services import APPLICATION
 
-    reply = engine.workflow.rules[APPLICATION].in_force_on(as_of).clocks["reply"]
+    if out.skipped:  # the night is another sweep's
+        return
+    reply = engine.workflow.rules[APPLICATION].in_force_on(as_of).clocks.get("reply")
+    if reply is None or reply.length is None:
+        return
     found = clk.first_start_out_of_reach(
         reply.unit, reply.length, as_of, CALENDAR_WARNING_DAYS, engine.workflow.calendar
     )

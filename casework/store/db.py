@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from casework.errors import InvalidInput
 
@@ -47,8 +50,13 @@ def create_db_engine(url: str) -> Engine:
         def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
             mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
             # On the driver's connection: a full Connection.execute here would cost a move as
-            # much as one of its statements (bench/engine.py --profile).
-            conn.connection.driver_connection.execute(f"BEGIN {mode}")
+            # much as one of its statements (bench/engine.py --profile). A failure (the write
+            # lock not obtained within busy_timeout) is raised as SQLAlchemy's exception.
+            statement = f"BEGIN {mode}"
+            try:
+                conn.connection.driver_connection.execute(statement)
+            except sqlite3.Error as error:
+                raise DBAPIError.instance(statement, None, error, sqlite3.Error) from error
 
         return engine
     if parsed.get_backend_name() == "postgresql":

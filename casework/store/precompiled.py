@@ -13,7 +13,7 @@ would raise them.
 
 from __future__ import annotations
 
-import weakref
+import contextlib
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -91,22 +91,19 @@ class _Compiled:
         return out
 
 
-_CACHE: weakref.WeakKeyDictionary[Dialect, dict[tuple[Any, tuple[str, ...]], _Compiled]] = (
-    weakref.WeakKeyDictionary()
-)
-# The dialect used last, with its statements: nearly every call is on the same database, and
-# this spares the weak-key lookup. One tuple, read and replaced whole (thread-safe).
-_LAST: tuple[Dialect | None, dict[tuple[Any, tuple[str, ...]], _Compiled]] = (None, {})
+# The compiled statements live on the dialect object they were compiled for, so they go when
+# its engine goes (a cache keyed by dialect elsewhere would keep every dialect alive: compiled
+# statements and their value processors refer to it).
+_ATTRIBUTE = "_casework_compiled"
 
 
 def _compiled(dialect: Dialect, statement: Executable, keys: tuple[str, ...]) -> _Compiled:
-    global _LAST
-    last = _LAST
-    if last[0] is dialect:
-        per_dialect = last[1]
-    else:
-        per_dialect = _CACHE.setdefault(dialect, {})
-        _LAST = (dialect, per_dialect)
+    per_dialect: dict[tuple[Any, tuple[str, ...]], _Compiled] | None = getattr(
+        dialect, _ATTRIBUTE, None
+    )
+    if per_dialect is None:
+        per_dialect = {}
+        setattr(dialect, _ATTRIBUTE, per_dialect)
     found = per_dialect.get((statement, keys))
     if found is None:
         found = per_dialect[(statement, keys)] = _Compiled(statement, keys, dialect)
@@ -137,11 +134,22 @@ def _run(
         cursor.execute(compiled.sql, parameters)
         return compiled.rows(cursor) if fetch else cursor.rowcount
     except conn.dialect.loaded_dbapi.Error as error:
+        # As Connection.execute does: a lost connection is invalidated, so the pool replaces it
+        # and the caller's rollback does not fail on it a second time.
+        lost = conn.dialect.is_disconnect(error, conn.connection.dbapi_connection, cursor)
+        if lost:
+            conn.invalidate(error)
         raise DBAPIError.instance(
-            compiled.sql, parameters, error, conn.dialect.loaded_dbapi.Error
+            compiled.sql,
+            parameters,
+            error,
+            conn.dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=conn.dialect,
         ) from error
     finally:
-        cursor.close()
+        with contextlib.suppress(conn.dialect.loaded_dbapi.Error):  # as SQLAlchemy closes them
+            cursor.close()
 
 
 def execute(conn: Connection, statement: Executable, values: Mapping[str, Any]) -> int:

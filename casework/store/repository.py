@@ -286,7 +286,18 @@ def _changed_columns(before: CaseSnapshot, after: dict[str, Any]) -> list[str]:
         "state": before.state,
         "last_on": before.last_on,
     }
-    return [name for name, value in stored.items() if after[name] != value]
+    return [name for name, value in stored.items() if not _same(after[name], value)]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same JSON kind: ``1 == True == 1.0`` in Python, not once stored."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    return bool(a == b)
 
 
 def save_move(

@@ -3,15 +3,29 @@ transaction as SQLAlchemy's own Connection.execute, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import gc
+import sqlite3
+import weakref
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event, literal_column, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from casework.store import precompiled
-from casework.store.repository import EVENTS, INSERT_EVENT, SELECT_CASE, UPDATE_PAUSE
-from tests.conftest import at
+from casework.store.db import WRITE, create_db_engine
+from casework.store.repository import (
+    CASES,
+    EVENTS,
+    INSERT_EVENT,
+    SELECT_CASE,
+    UPDATE_PAUSE,
+    load_case,
+    save_move,
+)
+from tests.conftest import CLERK, at
 from tests.integration.test_application_flow import NOW, counts, register
 
 EVENT = {
@@ -72,3 +86,80 @@ def test_a_missing_value_names_the_parameter(engine) -> None:
     view = register(engine)
     with pytest.raises(ValueError, match="'until'"), engine.db.begin() as conn:
         precompiled.execute(conn, UPDATE_PAUSE, {"b_id": view.id})
+
+
+def test_a_detail_that_changes_kind_is_written(engine) -> None:
+    """1 == True == 1.0 in Python; stored as JSON they differ, and a move that changes one into
+    another must write it."""
+    case_id = register(engine).id
+    for value in (1, True, 2.0, 2):
+        with engine.db.begin() as conn:
+            loaded = load_case(conn, case_id)
+            after = replace(loaded.snapshot, fields={**loaded.snapshot.fields, "flag": value})
+            save_move(
+                conn,
+                loaded,
+                after,
+                move="conference",
+                actor=CLERK,
+                payload={},
+                now=NOW,
+                calendar=engine.workflow.calendar,
+            )
+        with engine.db.connect() as conn:
+            stored = conn.execute(select(CASES.c.details).where(CASES.c.id == case_id)).scalar_one()
+        assert type(stored["flag"]) is type(value) and stored["flag"] == value
+
+
+def test_a_write_lock_not_obtained_is_sqlalchemys_operational_error(tmp_path: Path) -> None:
+    """SQLite: BEGIN IMMEDIATE, sent on the driver connection, fails as Connection.execute's
+    would when another writer holds the lock past busy_timeout."""
+    path = tmp_path / "locked.db"
+    db = create_db_engine(f"sqlite:///{path}")
+
+    @event.listens_for(db, "connect")
+    def _short_wait(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.execute("PRAGMA busy_timeout=100")
+
+    with db.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with (
+            pytest.raises(OperationalError, match="locked"),
+            db.execution_options(**WRITE).begin() as conn,
+        ):
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        db.dispose()
+
+
+def test_compiled_statements_go_with_their_engine(tmp_path: Path) -> None:
+    """A long-running process that opens and disposes engines does not keep their statements."""
+    db = create_db_engine(f"sqlite:///{tmp_path / 'gone.db'}")
+    with db.connect() as conn:
+        assert precompiled.fetch(conn, select(literal_column("7").label("seven")), {})[0].seven == 7
+    dialect = weakref.ref(db.dialect)
+    db.dispose()
+    del db, conn
+    gc.collect()
+    assert dialect() is None
+
+
+def test_a_lost_postgresql_connection_is_invalidated(engine) -> None:
+    """As with Connection.execute: the error says the connection was invalidated, closing it
+    does not fail a second time, and the next read gets a fresh connection."""
+    if engine.db.dialect.name != "postgresql":
+        pytest.skip("a server connection to lose exists on PostgreSQL only")
+    view = register(engine)
+    with engine.db.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with engine.db.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(DBAPIError) as info:
+            precompiled.fetch(conn, SELECT_CASE, {"b_id": view.id})
+        assert info.value.connection_invalidated
+    assert engine.case(view.id, now=NOW).state == "in_progress"
