@@ -296,7 +296,7 @@ class Engine:
             spec = rules.clocks.get(c.kind) if rules else None
             try:
                 due = clk.due_date(c, cal)
-                left = clk.working_days_left(due, today, cal) if due and c.is_open else None
+                left = clk.days_left(c, today, cal) if c.is_open else None
                 due_error = None
             except UnknownCalendarYear as err:  # shown, never guessed
                 due, left, due_error = None, None, str(err)

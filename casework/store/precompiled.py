@@ -164,4 +164,5 @@ def executemany(conn: Connection, statement: Executable, rows: Sequence[Mapping[
 
 def fetch(conn: Connection, statement: Executable, values: Mapping[str, Any]) -> list[Any]:
     """Rows of a SELECT, or of a write with RETURNING, as named tuples of converted values."""
-    return list(_run(conn, statement, [values], fetch=True))
+    rows: list[Any] = _run(conn, statement, [values], fetch=True)
+    return rows
