@@ -1,25 +1,29 @@
-"""Where the working-day calendar comes from: the holiday library and states/calendar/*.toml.
+"""Where the working-day calendar comes from: the library, states/calendar/, registered notices.
 
-This is the I/O edge of ``casework.domain.calendar``. ``load_calendar`` combines
+This is the I/O edge of ``casework.domain.calendar``. ``load_calendar`` combines, each source
+replacing the one before it for a whole year:
 
 1. the years covered by the ``chinesecalendar`` package (its data are the State Council
-   General Office notices; it raises ``NotImplementedError`` outside its range), and
-2. one file per year under ``states/calendar/`` (``<year>.toml``), which replaces the
-   library's data for that whole year (a file wins; a year the library lacks becomes known).
+   General Office notices; it raises ``NotImplementedError`` outside its range);
+2. one file per year under ``states/calendar/`` (``<year>.toml``);
+3. the notices the office registered in the database (``casework calendar notice add``),
+   handed in by the caller as schedules.
 
-A year is known only when its official schedule is confirmed; nothing is guessed. The file
-format is described in ``states/calendar/README.md``.
+Every later year that no source knows is provisional (``domain.holiday_law``). The file
+format is described in ``states/calendar/README.md``; a notice file has the same format.
 """
 
 from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from casework.domain.calendar import WEEKDAY_NAMES, WorkCalendar, YearSchedule
+from casework.domain.holiday_law import provisional_schedule
 from casework.errors import DefinitionError
 
 __all__ = [
@@ -28,6 +32,7 @@ __all__ = [
     "library_version",
     "load_calendar",
     "load_overrides",
+    "parse_schedule_file",
 ]
 
 LIBRARY = "chinesecalendar"
@@ -105,7 +110,11 @@ def library_schedules() -> list[YearSchedule]:
             makeup[d.year].add(d)
     return [
         YearSchedule(
-            year=year, rest_days=rest[year], makeup_workdays=frozenset(makeup[year]), source=source
+            year=year,
+            rest_days=rest[year],
+            makeup_workdays=frozenset(makeup[year]),
+            source=source,
+            origin="library",
         )
         for year in years
     ]
@@ -113,7 +122,7 @@ def library_schedules() -> list[YearSchedule]:
 
 # -- override files -----------------------------------------------------------------------
 
-_TOP_KEYS = {"year", "source", "rest", "makeup_workdays"}
+_TOP_KEYS = {"year", "source", "issued_on", "rest", "makeup_workdays"}
 _REST_KEYS = {"name", "from", "to", "makeup_workdays"}
 
 
@@ -157,24 +166,41 @@ def _makeup_list(value: Any, year: int, path: Path, field: str) -> list[date]:
     return days
 
 
-def _parse_override(path: Path) -> YearSchedule:
+def parse_schedule_file(
+    path: Path, *, origin: str = "file", named_by_year: bool = True
+) -> tuple[YearSchedule, date | None]:
+    """A schedule in the states/calendar/<year>.toml format, and its ``issued_on`` if given.
+
+    ``named_by_year``: the file name must be ``<year>.toml`` (files under states/calendar/; a
+    notice file given to ``casework calendar notice add`` may be named anything).
+    """
     try:
         with path.open("rb") as f:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as err:
         raise _fail(path, f"TOML 语法错误：{err}", "toml") from err
+    except UnicodeDecodeError:
+        raise _fail(path, "文件不是 UTF-8 编码的 TOML", "toml") from None
+    except OSError as err:
+        raise _fail(path, f"无法读取文件：{err.strerror}", "path") from None
 
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise _fail(
-            path, f"未知的字段 {', '.join(unknown)}（允许：year、source、rest）", unknown[0]
+            path,
+            f"未知的字段 {', '.join(unknown)}（允许：year、source、issued_on、rest、"
+            "makeup_workdays）",
+            unknown[0],
         )
 
     year = data.get("year")
     if isinstance(year, bool) or not isinstance(year, int):
         raise _fail(path, "缺少 year（年份，整数，如 year = 2027）", "year")
-    if path.stem != str(year):
+    if named_by_year and path.stem != str(year):
         raise _fail(path, f"文件名应为 {year}.toml，与 year = {year} 一致", "year")
+    issued_on = data.get("issued_on")
+    if issued_on is not None:
+        issued_on = _as_date(issued_on, path, "issued_on")
     source = data.get("source")
     if not isinstance(source, str) or not source.strip():
         raise _fail(
@@ -236,9 +262,14 @@ def _parse_override(path: Path) -> YearSchedule:
         if d in rest_days:
             raise _fail(path, f"{d} 既在放假区间内又登记为调休上班日", field)
 
-    return YearSchedule(
-        year=year, rest_days=rest_days, makeup_workdays=frozenset(makeup), source=source.strip()
+    schedule = YearSchedule(
+        year=year,
+        rest_days=rest_days,
+        makeup_workdays=frozenset(makeup),
+        source=source.strip(),
+        origin=origin,
     )
+    return schedule, issued_on
 
 
 def load_overrides(directory: Path) -> list[YearSchedule]:
@@ -249,7 +280,7 @@ def load_overrides(directory: Path) -> list[YearSchedule]:
     if not directory.is_dir():
         return []
     return sorted(
-        (_parse_override(path) for path in sorted(directory.glob("*.toml"))),
+        (parse_schedule_file(path)[0] for path in sorted(directory.glob("*.toml"))),
         key=lambda s: s.year,
     )
 
@@ -266,18 +297,24 @@ def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _build(directory: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> WorkCalendar:
+def _build(
+    directory: Path,
+    fingerprint: tuple[tuple[str, int, int], ...],
+    notices: tuple[YearSchedule, ...],
+) -> WorkCalendar:
     by_year = {s.year: s for s in library_schedules()}
-    for schedule in load_overrides(directory):
+    for schedule in (*load_overrides(directory), *notices):
         by_year[schedule.year] = schedule
-    return WorkCalendar(by_year.values())
+    return WorkCalendar(by_year.values(), provisional=provisional_schedule)
 
 
-def load_calendar(states_dir: Path) -> WorkCalendar:
-    """The calendar: the library's years, then ``states_dir/calendar/<year>.toml`` files.
+def load_calendar(states_dir: Path, notices: Sequence[YearSchedule] = ()) -> WorkCalendar:
+    """The calendar: the library's years, then ``states_dir/calendar/<year>.toml`` files, then
+    the ``notices`` registered in the database; later years are provisional.
 
-    A file replaces the library's data for its whole year. The result is cached per
-    directory and the files' modification times, so it is built once per process.
+    Each source replaces the ones before it for its whole year. The result is cached per
+    directory, the files' modification times and the notices, so it is built once per
+    process (its provisional years are then built once, on first use).
     """
     directory = (Path(states_dir) / "calendar").resolve()
-    return _build(directory, _fingerprint(directory))
+    return _build(directory, _fingerprint(directory), tuple(notices))

@@ -26,14 +26,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, insert, or_, select, text, update
+from sqlalchemy import Connection, and_, exists, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from casework.calendar_office import recompute
 from casework.domain import clocks as clk
 from casework.domain.calendar import WorkCalendar
+from casework.domain.holiday_law import PROVISIONAL_LAW
 from casework.domain.roles import Actor
 from casework.errors import CaseworkError, DefinitionError, InvalidInput, UnknownCalendarYear
 from casework.organisation import Directory, Recipient, directory_in_force
+from casework.store.calendar_store import queue_notice
 from casework.store.db import WRITE
 from casework.store.escalation_tables import ESCALATIONS, OUTBOX, SWEEP_RUNS
 from casework.store.repository import CASES, CLOCKS
@@ -70,8 +73,8 @@ NEED_LADDER = frozenset({"duty", "applicant"})
 SWEEP_LOCK_KEY = 7_263_827_001
 BATCH = 500
 STALE_RUN = timedelta(hours=2)  # a claimed night never finished (crashed) may be taken over
-# A month's warning before applications can no longer be registered for want of next year's
-# holiday notice (their reply period could not be counted).
+# A month's warning before reply periods start to be counted over a year whose holiday notice
+# is not registered (they are then provisional).
 CALENDAR_WARNING_DAYS = 30
 
 
@@ -380,6 +383,10 @@ class SweepSummary:
     notices: int = 0
     lapses: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Cases whose due dates the night's calendar recompute changed (a year became known).
+    recomputed: list[dict[str, Any]] = field(default_factory=list)
+    # Said to the general section through the outbox too (due dates counted provisionally).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         from casework.views import jsonable
@@ -395,6 +402,8 @@ class SweepSummary:
             "escalations": by_level,
             "notices": self.notices,
             "lapses": len([x for x in self.lapses if x["result"] == "done"]),
+            "recomputed": len(self.recomputed),
+            "warnings": len(self.warnings),
             "problems": len(self.problems),
             "skipped": self.skipped,
         }
@@ -426,9 +435,13 @@ def sweep(
     if summary.run_id is None:
         summary.skipped = f"本次夜间督办（{run_key}）已由其他实例运行"
         return summary
+    # First the due dates a newly known year moved, so that lapses and levels use them.
+    recomputed = recompute(engine, now=moment.now)
+    summary.recomputed, summary.problems = recomputed.cases, [*recomputed.problems]
+    summary.notices += recomputed.notices
     _lapse(engine, plan, as_of, moment.now, summary)
     _escalate(engine, plan, as_of, moment.now, summary)
-    _warn_calendar_end(engine, as_of, summary)
+    _warn_provisional(engine, plan, as_of, moment.now, summary)
     with engine.db.execution_options(**WRITE).begin() as conn:
         conn.execute(
             update(SWEEP_RUNS)
@@ -438,25 +451,51 @@ def sweep(
     return summary
 
 
-def _warn_calendar_end(engine: Any, as_of: date, out: SweepSummary) -> None:
-    """Say, every night from a month before, from which receipt date registration will fail
-    because the reply period would end in a year whose holiday notice is not registered."""
+def _warn_provisional(
+    engine: Any, plan: SweepPlan, as_of: date, now: datetime, out: SweepSummary
+) -> None:
+    """Every night from a month before the first receipt date whose reply period is counted
+    provisionally, and every night while open due dates are provisional, tell the general
+    section (outbox, once a night) from which receipt date that is and how many open clocks
+    are provisional."""
     from casework.services import APPLICATION
 
-    if out.skipped:  # the night is another sweep's
+    calendar = engine.workflow.calendar
+    edge = calendar.first_provisional_day
+    if out.skipped or edge is None:
         return
-    reply = engine.workflow.rules[APPLICATION].in_force_on(as_of).clocks.get("reply")
-    if reply is None or reply.length is None:
-        return
-    found = clk.first_start_out_of_reach(
-        reply.unit, reply.length, as_of, CALENDAR_WARNING_DAYS, engine.workflow.calendar
-    )
-    if found is not None:
-        day, err = found
-        out.problems.append(
-            f"自 {day} 起收到的申请无法计算{reply.length}个工作日的答复期限，将被拒绝登记"
-            f"（已收到案件的延期也会更早被拒绝）：{err}"
+    with engine.db.connect() as conn:
+        pending = conn.scalar(
+            select(func.count(CLOCKS.c.case_id.distinct())).where(
+                CLOCKS.c.status.in_(clk.OPEN_STATUSES), CLOCKS.c.due_on >= edge
+            )
         )
+    reply = engine.workflow.rules[APPLICATION].in_force_on(as_of).clocks.get("reply")
+    first = (
+        clk.first_provisional_start(reply.unit, reply.length, edge, calendar)
+        if reply is not None and reply.length is not None
+        else edge
+    )
+    if (first - as_of).days > CALENDAR_WARNING_DAYS and not pending:
+        return
+    message = (
+        f"{edge.year}年的国务院办公厅放假通知尚未登记：自 {first} 起收到的申请，答复期限跨入"
+        f"{edge.year}年，按{PROVISIONAL_LAW}暂定计算（届满日标注“暂定”）；目前有 {pending} 件"
+        "案件的未结期限为暂定。通知发布后请管理员运行 casework calendar notice add 登记，"
+        "系统将重新计算受影响的期限并通知承办单位。"
+    )
+    out.warnings.append(message)
+    recipient = plan.directory.position("general_section")
+    with engine.db.execution_options(**WRITE).begin() as conn:
+        if queue_notice(
+            conn,
+            recipient,
+            key=f"calendar-provisional:{as_of.isoformat()}",
+            subject=f"【工作日历】{edge.year}年放假通知尚未登记，期限暂定计算",
+            body=f"{recipient.name}：\n\n{message}\n\n（casework 夜间督办 {as_of} 自动发出）\n",
+            now=now,
+        ):
+            out.notices += 1
 
 
 def _claim(db: Any, as_of: date, key: str | None, by: str, now: datetime) -> int | None:

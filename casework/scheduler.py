@@ -114,6 +114,8 @@ class NightlyJobs:
             plan=self.plan,
         )
         log.info("夜间督办 %s：%s", now.date(), summary.counts())
+        for warning in summary.warnings:
+            log.warning("夜间督办提醒：%s", warning)
         for problem in summary.problems:
             log.warning("夜间督办问题：%s", problem)
         self.dispatch()

@@ -7,8 +7,8 @@ outbox rows) commit together or not at all. A move against a stale version raise
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,12 +18,15 @@ from sqlalchemy import Engine as DbEngine
 
 from casework.calendar_sources import load_calendar
 from casework.domain import clocks as clk
+from casework.domain.calendar import WorkCalendar, YearSchedule
 from casework.domain.case import CASE_FIELDS, CaseSnapshot
 from casework.domain.roles import Actor
-from casework.errors import CaseworkError, InvalidInput, StaleCase, UnknownCalendarYear
+from casework.errors import CaseworkError, InvalidInput, StaleCase
 from casework.organisation import load_units
+from casework.replay import load_events, replay_events
 from casework.settings import TIMEZONE, Settings
 from casework.store import migrate
+from casework.store.calendar_store import notices_in_force
 from casework.store.db import WRITE, create_db_engine
 from casework.store.repository import (
     CASES,
@@ -33,7 +36,6 @@ from casework.store.repository import (
     LoadedCase,
     event_hash,
     load_case,
-    load_clocks,
     save_move,
 )
 from casework.store.tables import UnitRow
@@ -54,13 +56,15 @@ APPLICATION = "application"
 UNITS = UnitRow.__table__  # type: ignore[attr-defined]
 
 
-def build_workflow(states_dir: Path, units: frozenset[str]) -> Workflow:
+def build_workflow(
+    states_dir: Path, units: frozenset[str], notices: Sequence[YearSchedule] = ()
+) -> Workflow:
     rules = load_rule_books(states_dir)
     flows = load_flows(states_dir, rules)
     return Workflow(
         flows={name: FlowMachine(f) for name, f in flows.items()},
         rules=rules,
-        calendar=load_calendar(states_dir),
+        calendar=load_calendar(states_dir, notices),
         units=units,
     )
 
@@ -113,7 +117,18 @@ class Engine:
         self.hooks: list[MoveHook] = []
         with db.connect() as conn:
             units = frozenset(conn.scalars(select(UNITS.c.code)))
-        self.workflow = build_workflow(settings.states_dir, units)
+            notices = notices_in_force(conn)
+        self.workflow = build_workflow(settings.states_dir, units, notices)
+
+    def refresh_calendar(self) -> WorkCalendar:
+        """Take up the holiday notices registered since the engine was opened (by this or any
+        other process); returns the calendar now in force."""
+        with self.db.connect() as conn:
+            notices = notices_in_force(conn)
+        calendar = load_calendar(self.settings.states_dir, notices)
+        if calendar is not self.workflow.calendar:
+            self.workflow = replace(self.workflow, calendar=calendar)
+        return calendar
 
     # ------------------------------------------------------------ moves
 
@@ -294,11 +309,14 @@ class Engine:
         clocks = []
         for c in snap.clocks:
             spec = rules.clocks.get(c.kind) if rules else None
+            basis = None
             try:
                 due = clk.due_date(c, cal)
                 left = clk.days_left(c, today, cal) if c.is_open else None
                 due_error = None
-            except UnknownCalendarYear as err:  # shown, never guessed
+                if due is not None:
+                    basis = cal.provisional_basis(c.started_on, due)
+            except CaseworkError as err:  # a year before the calendar: shown, never guessed
                 due, left, due_error = None, None, str(err)
             clocks.append(
                 ClockView(
@@ -315,6 +333,8 @@ class Engine:
                     days_left=left,
                     due_error=due_error,
                     pauses=[PauseView(p.reason, p.since, p.until) for p in c.pauses],
+                    provisional=basis is not None,
+                    provisional_basis=basis,
                 )
             )
         flow = self.workflow.flows[snap.flow].flow
@@ -446,6 +466,7 @@ class Engine:
                         r.kind,
                         r.due_on,
                         left,
+                        r.due_on is not None and cal.touches_provisional(r.received_on, r.due_on),
                     )
                 )
                 if limit is not None and len(items) >= limit:
@@ -500,21 +521,19 @@ class Engine:
 
     def _verify_case(self, conn: Connection, case_id: int) -> list[Discrepancy]:
         loaded = load_case(conn, case_id)
-        events = list(
-            conn.execute(select(EVENTS).where(EVENTS.c.case_id == case_id).order_by(EVENTS.c.seq))
-        )
+        events = load_events(conn, case_id)
         out: list[Discrepancy] = []
         prev = GENESIS
         snap = CaseSnapshot(flow=loaded.snapshot.flow, parent_id=loaded.snapshot.parent_id)
-        for e in events:
-            actor = Actor(e.actor_name, e.actor_role, e.actor_unit)
+        for step in replay_events(self.workflow, case_id, snap.flow, snap.parent_id, events):
+            e = step.event
             digest = event_hash(
                 case_id=case_id,
                 seq=e.seq,
                 move=e.move,
                 from_state=e.from_state,
                 to_state=e.to_state,
-                actor=actor,
+                actor=step.actor,
                 on=e.occurred_on,
                 recorded_at=e.recorded_at,
                 payload=e.payload,
@@ -525,24 +544,21 @@ class Engine:
             if e.hash != digest:
                 out.append(Discrepancy(case_id, f"event {e.seq} hash", e.hash, digest))
             prev = e.hash
-            try:
-                p = prepare(
-                    self.workflow, snap, e.move, actor, e.payload, e.occurred_on, None, case_id
+            if step.after is None:
+                out.append(
+                    Discrepancy(case_id, f"event {e.seq} {e.move} replay", "ok", str(step.error))
                 )
-                nxt = evolve(self.workflow, snap, p)
-            except CaseworkError as err:
-                out.append(Discrepancy(case_id, f"event {e.seq} {e.move} replay", "ok", str(err)))
                 return out
-            if (e.from_state, e.to_state) != (snap.state, nxt.state):
+            if (e.from_state, e.to_state) != (step.before.state, step.after.state):
                 out.append(
                     Discrepancy(
                         case_id,
                         f"event {e.seq} states",
                         [e.from_state, e.to_state],
-                        [snap.state, nxt.state],
+                        [step.before.state, step.after.state],
                     )
                 )
-            snap = nxt
+            snap = step.after
         out.extend(self._compare(loaded, snap, prev, len(events)))
         return out
 
@@ -567,34 +583,6 @@ class Engine:
             if b.is_open:  # a closed clock keeps the due date that was in force when it closed
                 pairs.append((f"clock {i} {b.kind} due_on", loaded.due_on[i], clk.due_date(b, cal)))
         return [Discrepancy(loaded.id, what, s, r) for what, s, r in pairs if s != r]
-
-    def recompute_clocks(self) -> list[tuple[int, str, Any, Any]]:
-        """Re-derive the due date of every open clock (after a calendar correction)."""
-        changed = []
-        with self._writer.begin() as conn:
-            case_ids = list(
-                conn.scalars(
-                    select(CLOCKS.c.case_id)
-                    .where(CLOCKS.c.status.in_(clk.OPEN_STATUSES))
-                    .distinct()
-                )
-            )
-            for start in range(0, len(case_ids), 500):
-                batch = load_clocks(conn, case_ids[start : start + 500])
-                for case_id, entries in batch.items():
-                    for entry in entries:
-                        clock = entry.stored.clock
-                        if not clock.is_open:
-                            continue
-                        due = clk.due_date(clock, self.workflow.calendar)
-                        if due != entry.due_on:
-                            changed.append((case_id, clock.kind, entry.due_on, due))
-                            conn.execute(
-                                update(CLOCKS)
-                                .where(CLOCKS.c.id == entry.stored.id)
-                                .values(due_on=due)
-                            )
-        return changed
 
 
 def sync_units(db: DbEngine, states_dir: Path) -> int:

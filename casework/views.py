@@ -39,6 +39,10 @@ class ClockView:
     days_left: int | None  # working days; negative once overdue; None when paused or closed
     pauses: list[PauseView]
     due_error: str | None = None  # why the due date cannot be computed (unknown calendar year)
+    # The count goes over a year whose holiday notice is not registered yet: the due date is
+    # counted from the 放假办法 and will be recomputed when the notice arrives.
+    provisional: bool = False
+    provisional_basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class WorkItem:
     clock: str
     due_on: date | None
     days_left: int | None
+    provisional: bool = False  # the due date is counted over a provisional year
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable(asdict(self))

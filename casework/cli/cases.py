@@ -7,6 +7,7 @@ unit's cases only, and applicants' identity and phone numbers are masked unless 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,6 +54,16 @@ def days_text(left: int | None) -> str:
     if left is None:
         return "—"
     return f"逾期 {-left} 个工作日" if left < 0 else f"剩 {left} 个工作日"
+
+
+def due_text(due_on: Any, provisional: bool) -> str:
+    """A due date as printed: ``2027-01-05（暂定）`` when it is counted over a provisional year."""
+    return f"{due_on}（暂定）" if provisional else str(due_on)
+
+
+def provisional_lines(bases: Iterable[str | None]) -> list[str]:
+    """One line per distinct reason why due dates are provisional (none when none is)."""
+    return [f"（暂定）{basis}；放假通知登记后重新计算。" for basis in dict.fromkeys(bases) if basis]
 
 
 def _short_days(left: int | None) -> str:
@@ -160,12 +171,14 @@ def print_case(data: dict[str, Any], labels: Labels, *, timeline: bool = True) -
             c["label"],
             STATUS.get(c["status"], c["status"]),
             c["started_on"],
-            c["due_on"] or c["due_error"] or "暂停中",
+            due_text(c["due_on"], c["provisional"]) if c["due_on"] else c["due_error"] or "暂停中",
             left,
             c["basis"],
             style=style,
         )
     console.print(clocks)
+    for line in provisional_lines(c["provisional_basis"] for c in data["clocks"]):
+        console.print(line, soft_wrap=True, markup=False)
     if timeline:
         console.print("[bold]办理记录[/]")
         for e in data["events"]:
@@ -336,12 +349,17 @@ def worklist(
                 r["state_label"],
                 r["applicant_name"],
                 labels.clock(r["clock"]),
-                r["due_on"] or "暂停中",
+                due_text(r["due_on"], r["provisional"]) if r["due_on"] else "暂停中",
                 _short_days(r["days_left"]),
                 style=URGENCY_STYLE[r["urgency"]],
             )
         Console().print(table)
         typer.echo(f"共 {len(rows)} 件。")
+        if any(r["provisional"] for r in rows):
+            typer.echo(
+                "标“暂定”的届满日跨入放假通知尚未登记的年度，按《全国年节及纪念日放假办法》推算，"
+                "通知登记后重新计算；依据见 casework case show。"
+            )
 
 
 def _today() -> date:

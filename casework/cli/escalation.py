@@ -225,11 +225,20 @@ def sweep(
         lapses.add_row(str(x["case"]), x["kind"], x["move"], str(x["due_on"]), results[x["result"]])
     if summary.lapses:
         console.print(lapses)
+    for case in summary.recomputed:
+        for c in case["changes"]:
+            console.print(
+                f"期限重算：案件 {case['case']} {c['label']} {c['due_before'] or '暂停中'} → "
+                f"{c['due_after'] or '暂停中'}"
+            )
+    for w in summary.warnings:
+        console.print(f"提醒：{w}")
     for p in summary.problems:
         console.print(f"问题：{p}")
     console.print(
         f"新增督办 {len(summary.escalations)} 件，写入发件箱 {summary.notices} 条，"
-        f"期满动作 {len(summary.lapses)} 件，问题 {len(summary.problems)} 个。"
+        f"期满动作 {len(summary.lapses)} 件，期限重算 {len(summary.recomputed)} 件，"
+        f"问题 {len(summary.problems)} 个。"
     )
 
 

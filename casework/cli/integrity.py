@@ -34,14 +34,25 @@ def verify(db: str = DbOption, as_json: bool = JsonOption) -> None:
 
 @clocks_app.command()
 def recompute(db: str = DbOption, as_json: bool = JsonOption) -> None:
-    """按当前工作日历重新计算全部未结期限的届满日（补登节假日通知后运行）。
+    """按当前工作日历重放每个有期限的案件，重新计算届满日（更正节假日文件后运行）。
+
+    有变化的案件各记一条事件（verify 会重放它），未结期限的届满日有变化的通知承办单位。
+    登记放假通知（casework calendar notice add）和每晚督办会自动做这件事，只涉及变化的年份。
 
     示例：casework clocks recompute --db casework.db
     """
-    changed = open_engine(db).recompute_clocks()
+    from datetime import datetime
+
+    from casework.calendar_office import recompute as run
+    from casework.cli.calendar import print_recompute
+    from casework.settings import TIMEZONE
+
+    engine = open_engine(db)
+    try:
+        summary = run(engine, now=datetime.now(TIMEZONE), everything=True)
+    finally:
+        engine.db.dispose()
     if as_json:
-        print_json([{"case": c, "clock": k, "old_due": o, "new_due": n} for c, k, o, n in changed])
+        print_json(summary.to_dict())
         return
-    for case_id, kind, old, new in changed:
-        typer.echo(f"案件 {case_id} {kind}：{old} → {new}")
-    typer.echo(f"共调整 {len(changed)} 个期限。")
+    print_recompute(summary)

@@ -43,6 +43,8 @@ def _inputs(pairs: list[str]) -> dict[str, str]:
 
 
 def _print(view: Any, as_json: bool) -> None:
+    from casework.cli.cases import due_text, provisional_lines
+
     if as_json:
         print_json(view.to_dict())
         return
@@ -52,8 +54,10 @@ def _print(view: Any, as_json: bool) -> None:
         f"{view.state_label}（{view.state}）  适用：{view.rule_set}"
     )
     for c in view.clocks:
-        due = c.due_on or c.due_error or "暂停中"
+        due = due_text(c.due_on, c.provisional) if c.due_on else c.due_error or "暂停中"
         console.print(f"  {c.label}：{due}（{c.status}）  {c.basis}")
+    for line in provisional_lines(c.provisional_basis for c in view.clocks):
+        console.print(f"  {line}", soft_wrap=True, markup=False)
 
 
 @app.command("review")

@@ -101,6 +101,8 @@ def timeliness(
 ) -> None:
     """办理时效：各单位（及战线）的答复、按期、逾期（工作日）、延期、期限超期和督办次数。
 
+    届满日跨入放假通知尚未登记的年度的期限按暂定日历计算，另列“暂定”一栏并说明。
+
     示例：casework report timeliness --from 2025-01-01 --to 2025-06-30 --line line1
     """
     from casework.reports.timeliness import timeliness as build
@@ -124,6 +126,10 @@ def timeliness(
     for label in report.duty_clocks.values():
         table.add_column(f"{label}超期", justify="right")
     table.add_column("督办", justify="right")
+    # Shown when some figures rest on a provisional due date (the note below says why).
+    provisional = report.total.figures.provisional > 0
+    if provisional:
+        table.add_column("暂定", justify="right")
 
     def add(row, style: str = "") -> None:  # type: ignore[no-untyped-def]
         f = row.figures
@@ -136,6 +142,7 @@ def timeliness(
             str(f.extended),
             *(str(f.breached.get(kind, 0)) for kind in report.duty_clocks),
             "—" if f.escalations is None else str(f.escalations),
+            *([str(f.provisional)] if provisional else []),
             style=style,
         )
 

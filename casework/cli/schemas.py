@@ -63,7 +63,15 @@ CLOCK = _object(
         "days_left": NINT,
         "pauses": _array(_object({"reason": STR, "since": DATE, "until": NDATE})),
         "due_error": NSTR,
-    }
+        "provisional": BOOL,
+        "provisional_basis": NSTR,
+    },
+    # A due date counted over a year whose holiday notice is not registered says why.
+    **{
+        "if": {"properties": {"provisional": {"const": True}}},
+        "then": {"properties": {"provisional_basis": STR}},
+        "else": {"properties": {"provisional_basis": {"type": "null"}}},
+    },
 )
 EVENT = _object(
     {
@@ -86,6 +94,8 @@ CASE = _document(
     "case",
     "casework case show --json, and every action command's --json (the case after the move). "
     "days_left is in working days (negative once overdue, null when paused or closed). "
+    "A clock whose due date is counted over a year with no registered holiday notice has "
+    "provisional true and provisional_basis (why, in Chinese). "
     "While masked is true, applicant_id_number and applicant_phone are masked.",
     _object(
         {
@@ -127,7 +137,8 @@ CASE_ROW: dict[str, Any] = {
 }
 WORKLIST = _document(
     "worklist",
-    "casework worklist --json: open dossiers, most urgent first (paused clocks last).",
+    "casework worklist --json: open dossiers, most urgent first (paused clocks last); "
+    "provisional: the due date is counted over a year with no registered holiday notice.",
     _object(
         {
             "as_of": DATE,
@@ -150,6 +161,7 @@ WORKLIST = _document(
                         "clock": STR,
                         "due_on": NDATE,
                         "days_left": NINT,
+                        "provisional": BOOL,
                         "urgency": URGENCY,
                     }
                 )

@@ -4,10 +4,14 @@ Pure: no file, network or clock access; the schedules come from ``casework.calen
 
 A day is a working day iff it is Monday–Friday and not an official rest day, or it is a
 weekend day that the State Council notice makes a working day (调休上班). A year is *known*
-only when its official schedule is given; a computation that touches a date in an unknown
-year raises ``UnknownCalendarYear`` instead of guessing a Monday–Friday year.
+when a source gives its official schedule (a notice registered by the office, a file in
+states/calendar/, or the holiday library). A year after the first known year that no source
+knows is *provisional*: its schedule is built from the 放假办法 alone (``holiday_law``), every
+date counted over it is marked provisional by its callers, and it is replaced as soon as a
+source knows the year (design.md §5). Years before the first known year stay unknown: a
+computation that touches one raises ``UnknownCalendarYear``.
 
-Counting conventions (legal-rules.md section E):
+Counting conventions (docs/calendar.md):
 
 * working days: day 1 is the first working day strictly after the start date, so a start on
   a rest day gives the same due date as a start on the preceding working day;
@@ -21,17 +25,35 @@ and win over the schedule of Y-1 (the later notice decides). All other dates mus
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
 from casework.errors import DefinitionError, InvalidInput, UnknownCalendarYear
 
-__all__ = ["WEEKDAY_NAMES", "WorkCalendar", "YearSchedule", "calendar_file_hint", "unknown_year"]
+__all__ = [
+    "LAST_PROVISIONAL_YEAR",
+    "ORIGINS",
+    "WEEKDAY_NAMES",
+    "WorkCalendar",
+    "YearSchedule",
+    "calendar_file_hint",
+    "unknown_year",
+]
 
 WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+# Where a year's schedule comes from, in the order in which one source wins over another.
+ORIGINS = {
+    "notice": "登记的放假通知",
+    "file": "states/calendar 文件",
+    "library": "节假日程序库",
+    "provisional": "暂定（按《放假办法》推算）",
+}
+# Provisional years are built on demand up to this year; a later date is surely a typo.
+LAST_PROVISIONAL_YEAR = 2100
 
 
 def calendar_file_hint(year: int) -> str:
@@ -56,13 +78,19 @@ class YearSchedule:
     ``rest_days`` maps every official rest day (weekends inside holiday ranges included) to
     the holiday's Chinese name ("春节"; may be ""). ``makeup_workdays`` are the weekend days
     that are working days (调休上班). ``source`` is the notice number or the library name and
-    version. Dates may lie in ``year`` or in December of ``year - 1`` (see the module doc).
+    version; ``origin`` one of ``ORIGINS``. Dates may lie in ``year`` or in December of
+    ``year - 1`` (see the module doc).
     """
 
     year: int
     rest_days: Mapping[date, str]
     makeup_workdays: frozenset[date]
     source: str
+    origin: str = "library"
+
+    @property
+    def provisional(self) -> bool:
+        return self.origin == "provisional"
 
     def __post_init__(self) -> None:
         rest = MappingProxyType(dict(sorted(self.rest_days.items())))
@@ -99,94 +127,164 @@ class YearSchedule:
     def __hash__(self) -> int:
         return hash((self.year, tuple(self.rest_days.items()), self.makeup_workdays, self.source))
 
+    def same_days(self, other: YearSchedule) -> bool:
+        """Whether both schedules make the same days rest days and working days."""
+        return (
+            dict(self.rest_days).keys() == dict(other.rest_days).keys()
+            and self.makeup_workdays == other.makeup_workdays
+        )
 
-# A segment is a run of consecutive known years:
-# (first year, last year, index of its first working day, index after its last working day).
-_Segment = tuple[int, int, int, int]
+
+ProvisionalFactory = Callable[[int], YearSchedule]
 
 
 class WorkCalendar:
-    """Working days over the known years, precomputed as a sorted list (lookups use bisect)."""
+    """Working days from the first known year on, as one sorted list (lookups use bisect).
 
-    __slots__ = ("_schedules", "_segments", "_working", "_working_set")
+    Given a ``provisional`` factory, every year after the first known one that no schedule
+    covers is built from it: gaps at construction, later years on demand (under a lock, so a
+    shared calendar can be extended by several threads). Without one, such years are unknown.
+    """
 
-    def __init__(self, schedules: Iterable[YearSchedule]) -> None:
+    __slots__ = (
+        "_first",
+        "_known",
+        "_last",
+        "_lock",
+        "_provisional",
+        "_schedules",
+        "_working",
+        "_working_set",
+    )
+
+    def __init__(
+        self, schedules: Iterable[YearSchedule], provisional: ProvisionalFactory | None = None
+    ) -> None:
         by_year: dict[int, YearSchedule] = {}
         for schedule in schedules:
             if schedule.year in by_year:
                 raise DefinitionError(f"{schedule.year}年的日历重复给出", field="year")
             by_year[schedule.year] = schedule
-        self._schedules: dict[int, YearSchedule] = dict(sorted(by_year.items()))
+        self._known: dict[int, YearSchedule] = dict(sorted(by_year.items()))
+        self._provisional = provisional
+        self._lock = threading.Lock()
+        self._schedules: dict[int, YearSchedule] = {}
+        self._working: list[date] = []
+        self._working_set: set[date] = set()
+        self._first = min(self._known, default=0)
+        self._last = self._first - 1  # the last year whose working days are in the list
+        if not self._known:
+            return
+        end = max(self._known)
+        if provisional is None:  # a gap cannot be filled: count only up to it
+            while any(y not in self._known for y in range(self._first, end + 1)):
+                end -= 1
+        self._append_years(end)
 
-        # Dates whose status differs from (or confirms) the Monday–Friday default.
-        # First each schedule's own year, then the year-end spill-over of the next notice.
+    def _schedule_for(self, year: int) -> YearSchedule:
+        known = self._known.get(year)
+        if known is not None:
+            return known
+        assert self._provisional is not None
+        return self._provisional(year)
+
+    def _append_years(self, until: int) -> None:
+        """Add the working days of the years after ``self._last`` up to ``until``."""
+        new = {y: self._schedule_for(y) for y in range(self._last + 1, until + 1)}
+        # Dates whose status differs from (or confirms) the Monday–Friday default: first each
+        # schedule's own year, then the year-end spill-over of the next notice.
         explicit: dict[date, bool] = {}
         for spill in (False, True):
-            for schedule in self._schedules.values():
+            for schedule in new.values():
                 for d in schedule.rest_days:
                     if (d.year != schedule.year) == spill:
                         explicit[d] = False
                 for d in schedule.makeup_workdays:
                     if (d.year != schedule.year) == spill:
                         explicit[d] = True
+        one = timedelta(days=1)
+        day, end = date(self._last + 1, 1, 1), date(until, 12, 31)
+        days: list[date] = []
+        while True:
+            if explicit.get(day, day.weekday() < 5):
+                days.append(day)
+            if day == end:
+                break
+            day += one
+        # Readers may bisect meanwhile: appending later dates keeps every index they hold valid.
+        self._schedules.update(new)
+        self._working_set.update(days)
+        self._working.extend(days)
+        self._last = until
 
-        working: list[date] = []
-        segments: dict[int, _Segment] = {}
-        years = list(self._schedules)
-        i = 0
-        while i < len(years):
-            j = i
-            while j + 1 < len(years) and years[j + 1] == years[j] + 1:
-                j += 1
-            first, last = years[i], years[j]
-            start_index = len(working)
-            day = date(first, 1, 1)
-            end = date(last, 12, 31)
-            one = timedelta(days=1)
-            while True:
-                if explicit.get(day, day.weekday() < 5):
-                    working.append(day)
-                if day == end:
-                    break
-                day += one
-            segment = (first, last, start_index, len(working))
-            for year in range(first, last + 1):
-                segments[year] = segment
-            i = j + 1
-        self._working = working
-        self._working_set = frozenset(working)
-        self._segments = segments
+    def _reach(self, year: int) -> None:
+        """Make ``year`` countable, or raise ``UnknownCalendarYear``."""
+        if self._first <= year <= self._last:
+            return
+        if self._provisional is None or not self._known or year < self._first:
+            raise unknown_year(year if year < self._first else self._last + 1)
+        if year > LAST_PROVISIONAL_YEAR:
+            raise InvalidInput(
+                f"{year}年超出可计算的范围（暂定日历只推算到 {LAST_PROVISIONAL_YEAR} 年）",
+                field="date",
+                rule="provisional calendar horizon",
+            )
+        with self._lock:
+            if year > self._last:
+                self._append_years(year)
 
-    # -- the known years -------------------------------------------------------------------
+    def _day_at(self, index: int) -> date:
+        """The working day at ``index`` of the list, building provisional years as needed."""
+        while index >= len(self._working):
+            self._reach(self._last + 1)
+        return self._working[index]
+
+    # -- the years -------------------------------------------------------------------------
 
     @property
     def known_years(self) -> tuple[int, ...]:
-        """The years whose official schedule is known, ascending."""
-        return tuple(self._schedules)
+        """The years a source knows (not provisional), ascending."""
+        return tuple(self._known)
+
+    @property
+    def first_provisional_day(self) -> date | None:
+        """The first day counted provisionally (1 January of the first year no source knows);
+        None without provisional years."""
+        if self._provisional is None or not self._known:
+            return None
+        gaps = [y for y in range(self._first, max(self._known) + 1) if y not in self._known]
+        return date(min(gaps, default=max(self._known) + 1), 1, 1)
 
     def schedule(self, year: int) -> YearSchedule:
-        """The official schedule of ``year``; ``UnknownCalendarYear`` if it is not known."""
-        try:
-            return self._schedules[year]
-        except KeyError:
-            raise unknown_year(year) from None
+        """The schedule of ``year`` (provisional if no source knows it)."""
+        self._reach(year)
+        return self._schedules[year]
 
-    def _segment(self, year: int) -> _Segment:
-        try:
-            return self._segments[year]
-        except KeyError:
-            raise unknown_year(year) from None
+    def is_provisional_year(self, year: int) -> bool:
+        return self.schedule(year).provisional
+
+    def touches_provisional(self, first: date, last: date) -> bool:
+        """Whether a count from ``first`` to ``last`` goes over a provisional year."""
+        return any(self.is_provisional_year(y) for y in range(first.year, last.year + 1))
+
+    def provisional_basis(self, first: date, last: date) -> str | None:
+        """Why a count from ``first`` to ``last`` is provisional, in Chinese; None if it is not."""
+        years = [y for y in range(first.year, last.year + 1) if self.is_provisional_year(y)]
+        if not years:
+            return None
+        named = "、".join(f"{y}年" for y in years)
+        return f"{named}的国务院办公厅放假通知尚未登记，{self._schedules[years[0]].source}"
 
     # -- queries ---------------------------------------------------------------------------
 
     def is_working_day(self, d: date) -> bool:
         """Whether ``d`` is a working day (Mon–Fri and not a rest day, or a makeup day)."""
-        self._segment(d.year)
+        self._reach(d.year)
         return d in self._working_set
 
     def working_days_in_year(self, year: int) -> int:
         """How many working days ``year`` has."""
-        self._segment(year)
+        self._reach(year)
         return bisect_right(self._working, date(year, 12, 31)) - bisect_left(
             self._working, date(year, 1, 1)
         )
@@ -199,30 +297,21 @@ class WorkCalendar:
         """
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise InvalidInput(f"工作日天数 n 应为不小于 1 的整数，收到 {n!r}", field="n")
-        segment = self._segments.get(start.year)
-        if segment is None:
-            raise unknown_year(start.year)
-        index = bisect_right(self._working, start) + n - 1
-        if index >= segment[3]:
-            raise unknown_year(segment[1] + 1)
-        return self._working[index]
+        self._reach(start.year)
+        return self._day_at(bisect_right(self._working, start) + n - 1)
 
     def working_days_between(self, a: date, b: date) -> int:
         """The number of working days d with a < d <= b (0 if b <= a)."""
         if b <= a:
             return 0
-        segment = self._segment(a.year)
-        if b.year > segment[1]:
-            raise unknown_year(segment[1] + 1)
+        self._reach(a.year)
+        self._reach(b.year)
         return bisect_right(self._working, b) - bisect_right(self._working, a)
 
     def next_working_day_on_or_after(self, d: date) -> date:
         """``d`` if it is a working day, otherwise the first working day after it."""
-        segment = self._segment(d.year)
-        index = bisect_left(self._working, d)
-        if index >= segment[3]:
-            raise unknown_year(segment[1] + 1)
-        return self._working[index]
+        self._reach(d.year)
+        return self._day_at(bisect_left(self._working, d))
 
     def add_calendar_days(self, start: date, n: int) -> date:
         """``start`` + n days; if that day is not a working day, the next working day.
@@ -231,14 +320,10 @@ class WorkCalendar:
         """
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise InvalidInput(f"自然日天数 n 应为不小于 0 的整数，收到 {n!r}", field="n")
-        segment = self._segment(start.year)
+        self._reach(start.year)
         try:
             target = start + timedelta(days=n)
         except OverflowError:
             raise InvalidInput(f"自然日天数 n 过大：{n}", field="n") from None
-        if target.year > segment[1]:
-            raise unknown_year(segment[1] + 1)
-        index = bisect_left(self._working, target)
-        if index >= segment[3]:
-            raise unknown_year(segment[1] + 1)
-        return self._working[index]
+        self._reach(target.year)
+        return self._day_at(bisect_left(self._working, target))

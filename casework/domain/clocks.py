@@ -19,8 +19,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
-from casework.errors import UnknownCalendarYear
-
 Unit = Literal["working_days", "calendar_days"]
 Status = Literal["running", "paused", "met", "breached", "lapsed", "cancelled"]
 
@@ -32,6 +30,7 @@ class Calendar(Protocol):
     def add_working_days(self, start: date, n: int) -> date: ...
     def working_days_between(self, a: date, b: date) -> int: ...
     def add_calendar_days(self, start: date, n: int) -> date: ...
+    def touches_provisional(self, first: date, last: date) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -123,20 +122,17 @@ def due_date(clock: Clock, calendar: Calendar) -> date | None:
     return calendar.add_working_days(cursor, remaining)
 
 
-def first_start_out_of_reach(
-    unit: Unit, length: int, start: date, within: int, calendar: Calendar
-) -> tuple[date, UnknownCalendarYear] | None:
-    """The first day of ``start`` .. ``start + within`` days on which a period of this length
-    could not be started, because its end (or its start) falls in a year whose official
-    schedule is not known, with the error a move on that day would raise; None if every such
-    period can be counted. The sweep uses it to warn before registrations start failing."""
-    for offset in range(within + 1):
-        day = start + timedelta(days=offset)
-        try:
-            due_date(Clock("probe", unit, length, day), calendar)
-        except UnknownCalendarYear as err:
-            return day, err
-    return None
+def first_provisional_start(unit: Unit, length: int, edge: date, calendar: Calendar) -> date:
+    """The first start date whose period of this length ends on or after ``edge`` (the first
+    provisional day): from that receipt date on, the period is counted provisionally. The
+    period is monotone in its start, so the answer is found by walking back from the edge."""
+    day = edge
+    while True:
+        before = day - timedelta(days=1)
+        due = due_date(Clock("probe", unit, length, before), calendar)
+        if due is None or due < edge:
+            return day
+        day = before
 
 
 def days_left(clock: Clock, today: date, calendar: Calendar) -> int | None:

@@ -11,7 +11,7 @@ from casework.letters.config import load_letter_settings
 from casework.letters.kinds import KINDS, keys, kinds_of_key
 from casework.letters.memo import render_escalation_memo
 from casework.letters.rendering import Renderer, template_name
-from casework.letters.samples import memo_sample, samples
+from casework.letters.samples import memo_samples, samples
 from casework.workflow.apply import Workflow
 from casework.workflow.definition import FlowDef
 
@@ -62,7 +62,8 @@ def check_templates(
     for kind in KINDS.values():
         try:
             if kind.code == "escalation_memo":
-                render_escalation_memo(memo_sample(), templates_dir)
+                for memo in memo_samples():
+                    render_escalation_memo(memo, templates_dir)
                 continue
             for facts in samples(kind, wf, settings):
                 renderer.render(template_name(kind.code), kind.roots, facts)

@@ -13,7 +13,9 @@ Context names (each template may use only those of its kind, see kinds.py):
 - ``move``: name, label, on, and every input the move declares (None when not given), plus
   reasons, responsible_agency, provision, attachments, withheld_ground (None unless given)
 - ``clocks``: per clock kind: label, basis, unit, unit_label, length, started_on, due_on
-  (None while paused), status, extension_days, extension_basis
+  (None while paused), provisional (the count to due_on goes over a year whose holiday notice
+  is not registered: due_on is counted from the 放假办法 and may change), provisional_years
+  (those years, e.g. [2027]), status, extension_days, extension_basis
 - ``outcome``: code, label, summary, article, family, row (table 三 row label), ground (the
   withholding outcome of a partial disclosure's withheld part, or None); None before a reply
 - ``remedies``: see remedies.py; None for letters that carry no remedies paragraph
@@ -72,9 +74,17 @@ def issuer_facts(issuer: Issuer, settings: LetterSettings) -> dict[str, Any]:
 def clock_facts(snap: CaseSnapshot, wf: Workflow) -> dict[str, Any]:
     """The latest clock of each kind."""
     rules = wf.rules[snap.flow].named(snap.rule_set) if snap.rule_set else None
+    cal = wf.calendar
     out: dict[str, Any] = {}
     for c in snap.clocks:
         spec = rules.clocks.get(c.kind) if rules else None
+        due = clk.due_date(c, cal)
+        # Years without a registered holiday notice that the count from start to due goes over.
+        provisional = (
+            [y for y in range(c.started_on.year, due.year + 1) if cal.is_provisional_year(y)]
+            if due is not None
+            else []
+        )
         out[c.kind] = {
             "label": spec.label if spec else c.kind,
             "basis": spec.basis if spec else "",
@@ -82,7 +92,9 @@ def clock_facts(snap: CaseSnapshot, wf: Workflow) -> dict[str, Any]:
             "unit_label": CLOCK_UNITS.get(c.unit, c.unit),
             "length": c.length,
             "started_on": c.started_on,
-            "due_on": clk.due_date(c, wf.calendar),
+            "due_on": due,
+            "provisional": bool(provisional),
+            "provisional_years": provisional,
             "status": c.status,
             "extension_days": c.extension_days,
             "extension_basis": spec.extension_basis if spec else None,

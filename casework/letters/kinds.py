@@ -35,6 +35,7 @@ MEMO_ROOTS = frozenset(
         "days_overdue",
         "level",
         "recipients",
+        "provisional_basis",
     }
 )
 

@@ -17,6 +17,10 @@ issued_on      date        the memo's date (time is a parameter: pass the sweep'
 issuer         str         who issues it (e.g. 武汉市硚口区人民政府办公室)
 number         str         its document number, or "" for none
 =============  ==========  ==================================================================
+
+Optional: ``provisional_basis`` (str or None, default None): why ``due_on`` is provisional
+(``calendar.provisional_basis(started_on, due_on)``); when given, the memo prints the date as
+"（暂定）" and says why.
 """
 
 from __future__ import annotations
@@ -64,9 +68,17 @@ def render_escalation_memo(context: Mapping[str, Any], templates_dir: Path | Non
 
         templates_dir = Settings().templates_dir
     memo = KINDS["escalation_memo"]
+    basis = context.get("provisional_basis")
+    if basis is not None and not isinstance(basis, str):
+        raise InvalidInput(
+            "督办通知的 provisional_basis 应为文字或 None",
+            field="provisional_basis",
+            rule="escalation memo context",
+        )
     facts: dict[str, Any] = {
         k: context[k] for k in FIELDS if k not in ("issued_on", "issuer", "number")
     }
+    facts["provisional_basis"] = basis
     facts["letter"] = {
         "kind": memo.code,
         "title": memo.title,

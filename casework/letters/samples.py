@@ -6,7 +6,7 @@ there, not in front of a clerk; ``bench/letters.py`` renders them for its figure
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from casework.domain import clocks as clk
@@ -67,12 +67,12 @@ PARAMS: dict[str, tuple[str | None, dict[str, Any]]] = {
 }
 
 
-def _clocks(kind: str, rules: RuleSet) -> tuple[clk.Clock, ...]:
+def _clocks(kind: str, rules: RuleSet, received: date) -> tuple[clk.Clock, ...]:
     """The clocks a case of this rule set can have (2008 has no consultation or fee clock)."""
-    reply = clk.start("reply", "working_days", rules.clocks["reply"].length or 20, RECEIVED)
+    reply = clk.start("reply", "working_days", rules.clocks["reply"].length or 20, received)
     if kind == "extension_notice":
         reply = clk.extend(reply, rules.clocks["reply"].extension or 0)
-    started = date(2026, 3, 5)
+    started = received + timedelta(days=3)
     others = (
         clk.start("correction_period", "working_days", 10, started),
         clk.start("consultation", "working_days", 15, started),
@@ -88,8 +88,10 @@ def application_sample(
     outcome: str | None = None,
     on: date = ISSUED,
     rule_set: str = "2019",
+    received: date = RECEIVED,
 ) -> dict[str, Any]:
-    """The sample of a kind (a reply kind: with ``outcome``, one of its family)."""
+    """The sample of a kind (a reply kind: with ``outcome``, one of its family), received on
+    ``received``."""
     default, params = PARAMS[kind.code]
     outcome = outcome or default
     if outcome in REQUIRED_TEXT:
@@ -98,8 +100,8 @@ def application_sample(
     snap = CaseSnapshot(
         state="in_progress",
         rule_set=rule_set,
-        fields={**APPLICANT, "outcome": outcome},
-        clocks=_clocks(kind.code, wf.rules["application"].named(rule_set)),
+        fields={**APPLICANT, "received_on": received, "outcome": outcome},
+        clocks=_clocks(kind.code, wf.rules["application"].named(rule_set), received),
     )
     subject = context.Subject(
         kind,
@@ -164,6 +166,13 @@ def proceeding_sample(kind: LetterKind, wf: Workflow, settings: LetterSettings) 
     }
 
 
+def provisional_received(wf: Workflow) -> date | None:
+    """A receipt date whose periods end in the first year no holiday notice covers (None when
+    the calendar counts no year provisionally)."""
+    first = wf.calendar.first_provisional_day
+    return None if first is None else first - timedelta(days=10)
+
+
 def memo_sample() -> dict[str, Any]:
     return {
         "case_id": 1,
@@ -179,6 +188,18 @@ def memo_sample() -> dict[str, Any]:
     }
 
 
+def memo_samples() -> list[dict[str, Any]]:
+    """The memo as it is printed for a known and for a provisional due date."""
+    basis = "2027年的国务院办公厅放假通知尚未登记，按《全国年节及纪念日放假办法》暂定"
+    provisional = {
+        "due_on": date(2027, 1, 4),
+        "issued_on": date(2027, 1, 6),
+        "number": "硚政办督〔2027〕1号",
+        "provisional_basis": basis,
+    }
+    return [memo_sample(), {**memo_sample(), **provisional}]
+
+
 def samples(kind: LetterKind, wf: Workflow, settings: LetterSettings) -> list[dict[str, Any]]:
     """Contexts for a kind: one per outcome its template handles (reply kinds), else one."""
     if kind.flow != "application":
@@ -186,10 +207,20 @@ def samples(kind: LetterKind, wf: Workflow, settings: LetterSettings) -> list[di
     outcomes: list[str | None] = [None]
     if kind.series == "reply":
         outcomes = [o for o in REPLY_OUTCOMES if reply_kind(o) == kind.code]
-    return [
+    found = [
         application_sample(kind, wf, settings, outcome, rule_set=rules.name)
         for rules in wf.rules["application"].rule_sets
         # A processing fee exists only where the rule set allows one (not in 2008).
         if rules.processing_fee_allowed or not kind.code.startswith("fee_")
         for outcome in outcomes
     ]
+    # Due dates in a year without a holiday notice take the templates' provisional branches.
+    late = provisional_received(wf)
+    if late is not None:
+        rule_sets = wf.rules["application"].rule_sets
+        latest = max(rule_sets, key=lambda r: r.effective_from).name
+        found += [
+            application_sample(kind, wf, settings, outcome, late, latest, late)
+            for outcome in outcomes
+        ]
+    return found

@@ -3,6 +3,12 @@
 The counting rules are in ``counting``'s module doc. Counts come from grouped queries over the
 clocks of application cases; only the lateness of late replies needs the working-day calendar,
 and it is computed once per distinct (due date, reply date) pair of the grouped rows.
+
+A year whose holiday notice is not registered yet is counted provisionally (design.md §5):
+a reply made on or after its first day may turn out on time or late by other figures, and a
+breach whose due date lies in it may move, once the notice is registered. Each row counts
+those clocks (``provisional``) and a note gives the reason; only clocks stopped or due on or
+after the calendar's first provisional day are looked at one by one.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ class Figures:
     extended: int = 0
     breached: dict[str, int] = field(default_factory=dict)  # duty clock kind -> count
     escalations: int | None = None  # None: no escalations table in this database
+    provisional: int = 0  # clocks above whose verdict rests on a provisional year
 
     @classmethod
     def empty(cls, with_escalations: bool) -> Figures:
@@ -128,11 +135,13 @@ def timeliness(
     def figures(code: str | None) -> Figures:
         return by_unit.setdefault(code, Figures.empty(escalations is not None))
 
+    calendar = engine.workflow.calendar
     with engine.db.connect() as conn:
-        _replies(conn, scope, period, figures, engine.workflow.calendar)
+        _replies(conn, scope, period, figures, calendar)
         _breaches(conn, scope, period, kinds, figures)
         if escalations is not None:
             _escalations(conn, scope, period, escalations, figures)
+        bases = _provisional(conn, scope, period, kinds, figures, calendar)
     names = unit_names(engine)
     units = [
         Row(code, names.get(code, code) if code else UNFORWARDED, by_unit[code])
@@ -144,6 +153,11 @@ def timeliness(
     lines, notes = _lines(engine, scope, units, escalations is not None)
     if escalations is None:
         notes.append("本数据库没有督办记录表（escalations），“督办”一栏无法统计，显示为“—”。")
+    if total.provisional:
+        notes.append(
+            f"“暂定”：{total.provisional}个期限的按期、逾期或超期判断用到暂定日历"
+            f"（{'；'.join(bases)}），放假通知登记后重新计算，结果可能改变。"
+        )
     return TimelinessReport(
         period,
         scope,
@@ -161,10 +175,37 @@ def _scoped(query: Any, scope: Scope) -> Any:
     return query if scope.units is None else query.where(CASES.c.unit.in_(scope.units))
 
 
+def _reply_source(period: Period) -> tuple[Any, list[Any]]:
+    """Reply events of the period joined to the reply clock each one stopped (a reopening also
+    stops a reply clock: only a reply counts as one): the FROM clause and the conditions."""
+    source = EVENTS.join(CASES, CASES.c.id == EVENTS.c.case_id).join(
+        CLOCKS,
+        and_(
+            CLOCKS.c.case_id == EVENTS.c.case_id,
+            CLOCKS.c.kind == REPLY,
+            CLOCKS.c.stopped_on == EVENTS.c.occurred_on,
+            CLOCKS.c.status.in_(("met", "breached")),
+        ),
+    )
+    return source, [EVENTS.c.move == REPLY, period.contains(EVENTS.c.occurred_on)]
+
+
+def _breach_source(period: Period, kinds: dict[str, str]) -> tuple[Any, list[Any]]:
+    """Duty clocks that breached in the period: the FROM clause and the conditions."""
+    # A clock breaches on the day after its due date; it counts when that day is in the period
+    # and the clock was not met: recorded as breached, or still open (running) then.
+    window = CLOCKS.c.due_on.between(
+        period.start - timedelta(days=1), period.end - timedelta(days=1)
+    )
+    not_met = (CLOCKS.c.status == "breached") | CLOCKS.c.status.in_(tuple(OPEN_STATUSES))
+    source = CLOCKS.join(CASES, CASES.c.id == CLOCKS.c.case_id)
+    return source, [CLOCKS.c.kind.in_(list(kinds)), window, not_met]
+
+
 def _replies(conn: Connection, scope: Scope, period: Period, figures: Any, calendar: Any) -> None:
-    """Reply events of the period with the reply clock each one stopped (a reopening also
-    stops a reply clock: only a reply counts as one)."""
+    """Replies made in the period: on time or late (by how many working days), extended."""
     extended = CLOCKS.c.extension_days > 0
+    source, where = _reply_source(period)
     query = _scoped(
         select(
             CASES.c.unit,
@@ -174,18 +215,8 @@ def _replies(conn: Connection, scope: Scope, period: Period, figures: Any, calen
             CLOCKS.c.stopped_on,
             func.count(),
         )
-        .select_from(
-            EVENTS.join(CASES, CASES.c.id == EVENTS.c.case_id).join(
-                CLOCKS,
-                and_(
-                    CLOCKS.c.case_id == EVENTS.c.case_id,
-                    CLOCKS.c.kind == REPLY,
-                    CLOCKS.c.stopped_on == EVENTS.c.occurred_on,
-                    CLOCKS.c.status.in_(("met", "breached")),
-                ),
-            )
-        )
-        .where(EVENTS.c.move == REPLY, period.contains(EVENTS.c.occurred_on))
+        .select_from(source)
+        .where(*where)
         .group_by(CASES.c.unit, CLOCKS.c.status, extended, CLOCKS.c.due_on, CLOCKS.c.stopped_on),
         scope,
     )
@@ -205,22 +236,56 @@ def _replies(conn: Connection, scope: Scope, period: Period, figures: Any, calen
 def _breaches(
     conn: Connection, scope: Scope, period: Period, kinds: dict[str, str], figures: Any
 ) -> None:
-    # A clock breaches on the day after its due date; it counts when that day is in the period
-    # and the clock was not met: recorded as breached, or still open (running) then.
-    window = CLOCKS.c.due_on.between(
-        period.start - timedelta(days=1), period.end - timedelta(days=1)
-    )
-    not_met = (CLOCKS.c.status == "breached") | CLOCKS.c.status.in_(tuple(OPEN_STATUSES))
+    source, where = _breach_source(period, kinds)
     query = _scoped(
         select(CASES.c.unit, CLOCKS.c.kind, func.count())
-        .select_from(CLOCKS.join(CASES, CASES.c.id == CLOCKS.c.case_id))
-        .where(CLOCKS.c.kind.in_(list(kinds)), window, not_met)
+        .select_from(source)
+        .where(*where)
         .group_by(CASES.c.unit, CLOCKS.c.kind),
         scope,
     )
     for code, kind, n in conn.execute(query):
         breached = figures(code).breached
         breached[kind] = breached.get(kind, 0) + n
+
+
+def _provisional(
+    conn: Connection,
+    scope: Scope,
+    period: Period,
+    kinds: dict[str, str],
+    figures: Any,
+    calendar: Any,
+) -> list[str]:
+    """Count, per unit, the clocks of the replies and breaches above whose verdict depends on
+    a provisional day; the reasons, once each.
+
+    A reply's verdict and days late depend on the working days from the clock's start to the
+    reply (a reply made before the first provisional day is on time or late for sure); a
+    breach depends on the working days from the start to the due date.
+    """
+    first = calendar.first_provisional_day
+    if first is None:
+        return []
+    reply_source, reply_where = _reply_source(period)
+    breach_source, breach_where = _breach_source(period, kinds)
+    sources = (
+        (reply_source, [*reply_where, CLOCKS.c.stopped_on >= first], CLOCKS.c.stopped_on),
+        (breach_source, [*breach_where, CLOCKS.c.due_on >= first], CLOCKS.c.due_on),
+    )
+    found: dict[int, tuple[str | None, date, date]] = {}  # clock id -> unit, start, last day
+    for source, where, until in sources:
+        columns = (CLOCKS.c.id, CASES.c.unit, CLOCKS.c.started_on, until.label("until"))
+        for r in conn.execute(_scoped(select(*columns).select_from(source), scope).where(*where)):
+            last = max(r.until, found[r.id][2]) if r.id in found else r.until
+            found[r.id] = (r.unit, r.started_on, last)
+    bases: list[str] = []
+    for unit, started, last in found.values():
+        basis = calendar.provisional_basis(started, last)
+        if basis is not None:
+            figures(unit).provisional += 1
+            bases.append(basis)
+    return list(dict.fromkeys(bases))
 
 
 def _escalations(conn: Connection, scope: Scope, period: Period, table: Any, figures: Any) -> None:

@@ -28,18 +28,26 @@ class EscalationRow(SQLModel, table=True):
 
 
 class OutboxRow(SQLModel, table=True):
-    """A notice waiting for (or done with) delivery; written in the sweep's transaction."""
+    """A notice waiting for (or done with) delivery; written in the transaction that decided it.
+
+    Most notices belong to an escalation. Calendar notices (migration 0005) do not: the
+    general section's warning that due dates are provisional names no case, and a unit's
+    notice that a recomputed due date moved names its case; each carries a ``notice_key``
+    that makes it unique, so a rerun sends nothing twice.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("escalation_id", "recipient", name="uq_outbox_escalation_recipient"),
+        UniqueConstraint("notice_key", "recipient", name="uq_outbox_notice_key_recipient"),
         # The dispatcher picks rows by status and the time of their next attempt.
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    escalation_id: int = Field(foreign_key="escalations.id", index=True)
-    case_id: int = Field(foreign_key="cases.id", index=True)
+    escalation_id: int | None = Field(default=None, foreign_key="escalations.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    notice_key: str | None = Field(default=None, max_length=120)
     channel: str = Field(max_length=16)  # email / file
     recipient: str = Field(max_length=64)  # person:CODE / unit:CODE / office:CODE
     recipient_name: str = Field(max_length=100)

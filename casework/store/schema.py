@@ -1,3 +1,8 @@
 """Every table module, imported so that SQLModel.metadata knows all tables (Alembic, tests)."""
 
-from casework.store import escalation_tables, letter_tables, tables  # noqa: F401
+from casework.store import (  # noqa: F401
+    calendar_tables,
+    escalation_tables,
+    letter_tables,
+    tables,
+)

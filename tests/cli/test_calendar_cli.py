@@ -17,8 +17,11 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def states(tmp_path: Path) -> str:
+def states(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     (tmp_path / "calendar").mkdir()
+    # No database here: the calendar commands use the library and the files alone.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CASEWORK_DATABASE_URL", raising=False)
     return str(tmp_path)
 
 
@@ -40,6 +43,8 @@ def test_due_json(states: str) -> None:
         "n": 20,
         "unit": "working_days",
         "due": "2025-10-30",
+        "provisional": False,
+        "basis": None,
     }
 
 
@@ -71,10 +76,28 @@ def test_bad_n_is_refused(states: str, bad: str) -> None:
     assert "Traceback" not in result.output
 
 
-def test_due_into_unknown_year(states: str) -> None:
+def test_due_into_a_year_without_notice_is_provisional(states: str) -> None:
+    # Sun 2026-12-20: 12/21–25 (1–5), 12/28–31 (6–9), 元旦 1/1, 1/4–8 (10–14), 1/11–15
+    # (15–19), Mon 1/18 (20). The last working day of 2026 is not provisional.
     result = run("calendar", "due", "2026-12-20", "20", "--states-dir", states)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "2027-01-18（暂定）"
+    assert "2027年的国务院办公厅放假通知尚未登记" in result.stderr
+    data = json.loads(
+        run("calendar", "due", "2026-12-20", "20", "--json", "--states-dir", states).stdout
+    )
+    assert data["due"] == "2027-01-18" and data["provisional"] is True
+    assert "放假办法" in data["basis"]
+    last = json.loads(
+        run("calendar", "due", "2026-12-03", "20", "--json", "--states-dir", states).stdout
+    )
+    assert (last["due"], last["provisional"]) == ("2026-12-31", False)
+
+
+def test_due_before_the_first_known_year_is_refused(states: str) -> None:
+    result = run("calendar", "due", "2003-12-01", "20", "--states-dir", states)
     assert result.exit_code == 2
-    assert "states/calendar/2027.toml" in result.stderr
+    assert "2003年的法定节假日安排未知" in result.stderr
 
 
 def test_show_2026_lists_makeup_days_and_source(states: str) -> None:
@@ -90,16 +113,24 @@ def test_show_2026_lists_makeup_days_and_source(states: str) -> None:
 def test_show_json(states: str) -> None:
     result = run("calendar", "show", "2026", "--json", "--states-dir", states)
     data = json.loads(result.stdout)
-    assert {"date": "2026-02-14", "weekday": "星期六"} in data["makeup_workdays"]
-    assert {"date": "2026-02-16", "weekday": "星期一", "name": "春节"} in data["rest_days"]
+    days = {d["date"]: d for d in data["days"]}
+    assert days["2026-02-14"]["kind"] == "makeup" and days["2026-02-14"]["weekday"] == "星期六"
+    assert days["2026-02-16"]["name"] == "春节" and days["2026-02-16"]["origin"] == "library"
     assert data["source"].startswith("chinesecalendar")
+    assert (data["origin"], data["provisional"]) == ("library", False)
 
 
-def test_show_2027_is_unknown(states: str) -> None:
+def test_show_2027_is_provisional_with_its_source_on_every_day(states: str) -> None:
     result = run("calendar", "show", "2027", "--states-dir", states)
-    assert result.exit_code == 2
-    assert "states/calendar/2027.toml" in result.stderr
-    assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert "2027年 放假与调休安排（暂定）" in result.stdout
+    assert "春节（补假）" in result.stdout
+    assert "casework calendar notice add" in result.stdout
+    data = json.loads(run("calendar", "show", "2027", "--json", "--states-dir", states).stdout)
+    assert data["provisional"] is True
+    assert {d["origin"] for d in data["days"]} == {"provisional"}
+    assert not [d for d in data["days"] if d["kind"] == "makeup"]  # never invented
+    assert data["working_days"] == 248
 
 
 def test_default_states_dir_comes_from_settings(

@@ -260,12 +260,3 @@ def test_the_due_query_is_an_index_range_scan(engine) -> None:
             conn.execute(text("SET enable_seqscan = off"))  # tiny test tables: ask for the plan
             plan = " ".join(r[0] for r in conn.execute(text(f"EXPLAIN {compiled}")))
             assert "ix_clocks_status_due" in plan
-
-
-def test_a_month_before_registrations_fail_the_sweep_says_which_notice_is_missing(engine) -> None:
-    # 2026-12-04 is the first receipt date whose 20 working days end in 2027 (unknown here).
-    assert not [p for p in run(engine, "2026-11-03").problems if "2027" in p]
-    warned = [p for p in run(engine, "2026-11-28").problems if "2027" in p]
-    assert len(warned) == 1
-    assert "自 2026-12-04 起收到的申请" in warned[0]
-    assert "states/calendar/2027.toml" in warned[0]

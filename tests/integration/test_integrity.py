@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 import casework
-from casework.errors import StaleCase, UnknownCalendarYear
+from casework.errors import InvalidInput, StaleCase
 from casework.resources import bundled_dir
 from casework.store.tables import CaseRow, ClockRow, EventRow
 from tests.conftest import APPLICANT, CENTRE, CLERK, at
@@ -110,23 +110,30 @@ def test_concurrent_moves_on_one_version_succeed_exactly_once(engine) -> None:
 
 def test_a_failing_move_leaves_no_partial_write(engine) -> None:
     view = register(engine)
-    before = counts(engine)
-    # The extension would end in 2027, whose calendar is unknown: the move fails whole.
-    # Received 2026-11-16: due 2026-12-14; twenty more working days run into 2027.
+    # A hook that fails after the case, its event and its clocks were written in the move's
+    # transaction (as a letter that cannot be issued would): the move fails whole.
     late = engine.register(
         CENTRE, on="2026-11-16", now=at("2026-11-16"), channel="window", unit="czj", **APPLICANT
     )
     before = counts(engine)
-    with pytest.raises(UnknownCalendarYear):
-        engine.move(
-            late.id,
-            "extend",
-            CLERK,
-            on="2026-11-20",
-            now=at("2026-11-20"),
-            approver="周科长",
-            reason="量大",
-        )
+
+    def refuse(record) -> None:
+        raise InvalidInput("测试：钩子拒绝", field="hook")
+
+    engine.hooks.append(refuse)
+    try:
+        with pytest.raises(InvalidInput, match="钩子拒绝"):
+            engine.move(
+                late.id,
+                "extend",
+                CLERK,
+                on="2026-11-20",
+                now=at("2026-11-20"),
+                approver="周科长",
+                reason="量大",
+            )
+    finally:
+        engine.hooks.remove(refuse)
     assert counts(engine) == before
     assert clock(engine.case(late.id, now=NOW), "reply").extension_days == 0
     assert engine.case(view.id, now=NOW).version == view.version

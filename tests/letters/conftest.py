@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,22 @@ def full(db_url: str, states: Path) -> Iterator[Any]:
     eng.db.dispose()
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=DATABASES)
 def issued(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Every kind issued once per database for the whole module (the scenario is slow-ish)."""
+    with module_engine(request, tmp_path_factory) as engine:
+        yield every_kind(engine)
+
+
+@contextmanager
+def module_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """An engine on the extended states/ for a module-scoped fixture whose param is one of
+    DATABASES, with its own archive (HTML only)."""
     folder = tmp_path_factory.mktemp("checklist")
     urls: Iterator[str] = iter([f"sqlite:///{folder / 'casework.db'}"])
     if request.param == "postgres":
@@ -66,7 +78,7 @@ def issued(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         env.setenv("CASEWORK_LETTER_FORMATS", "html")
         engine = casework.open(next(urls), upgrade=True, states_dir=extended_states(folder))
         try:
-            yield every_kind(engine)
+            yield engine
         finally:
             engine.db.dispose()
             next(urls, None)  # drops the PostgreSQL schema

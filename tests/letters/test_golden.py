@@ -21,8 +21,8 @@ GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 UPDATE = os.environ.get("CASEWORK_UPDATE_GOLDEN") == "1"
 
 
-def compare(kind: str, html: str) -> None:
-    path = GOLDEN / f"{kind}.html"
+def compare(kind: str, html: str, folder: Path = GOLDEN) -> None:
+    path = folder / f"{kind}.html"
     if UPDATE:
         path.write_text(html, encoding="utf-8")
     assert path.exists(), f"{path} is missing: run with CASEWORK_UPDATE_GOLDEN=1"

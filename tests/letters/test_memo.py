@@ -42,7 +42,13 @@ def test_memo_without_a_number_prints_none_and_escapes_names() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "value"), [("due_on", "2026-03-30"), ("recipients", None), ("case_id", "1")]
+    ("key", "value"),
+    [
+        ("due_on", "2026-03-30"),
+        ("recipients", None),
+        ("case_id", "1"),
+        ("provisional_basis", True),
+    ],
 )
 def test_a_bad_memo_context_names_the_key(key: str, value: object) -> None:
     with pytest.raises(InvalidInput) as info:

@@ -15,6 +15,7 @@ from casework.calendar_sources import (
     load_calendar,
     load_overrides,
 )
+from casework.domain.calendar import YearSchedule
 from casework.errors import DefinitionError, UnknownCalendarYear
 
 D = date
@@ -140,20 +141,39 @@ def test_makeup_days_listed_in_the_brief_are_working_days(states: Path) -> None:
 
 
 def test_override_makes_2027_known(states: Path) -> None:
-    with pytest.raises(UnknownCalendarYear):
-        load_calendar(states).add_working_days(D(2026, 12, 31), 1)
+    before = load_calendar(states)
+    assert before.schedule(2027).provisional  # no source knows 2027 yet: the law alone
+    assert before.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)  # 元旦 1/1 only
+    assert before.is_working_day(D(2027, 2, 11))  # after 春节 and its two 补假
     shutil.copy(FIXTURE_2027, states / "calendar" / "2027.toml")
     cal = load_calendar(states)
     assert 2027 in cal.known_years
     assert cal.schedule(2027).source == "测试用虚构通知〔2026〕0号"
+    assert cal.schedule(2027).origin == "file" and not cal.schedule(2027).provisional
     assert cal.schedule(2026).source.startswith("chinesecalendar")
     assert cal.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)  # 1/1–1/3 rest
     assert cal.is_working_day(D(2027, 2, 14))  # the fixture's makeup Sunday
     assert not cal.is_working_day(D(2027, 2, 8))  # a Monday inside its 春节
+    assert not cal.is_working_day(D(2027, 2, 11))  # the file's 春节 runs to 2/13
     assert cal.schedule(2027).rest_days[D(2027, 2, 8)] == "春节"
+    # The year after the file is provisional, not unknown.
+    assert cal.first_provisional_day == D(2028, 1, 1)
+    assert cal.add_working_days(D(2027, 12, 30), 5) == D(2028, 1, 7)  # 元旦 Sat 1/1: 补假 1/3
+
+
+def test_before_the_first_known_year_stays_unknown(states: Path) -> None:
     with pytest.raises(UnknownCalendarYear) as err:
-        cal.add_working_days(D(2027, 12, 30), 5)
-    assert err.value.file_hint == "states/calendar/2028.toml"
+        load_calendar(states).add_working_days(D(2003, 12, 1), 1)
+    assert err.value.year == 2003
+
+
+def test_a_notice_wins_over_a_file_and_the_library(states: Path) -> None:
+    shutil.copy(FIXTURE_2027, states / "calendar" / "2027.toml")
+    notice = YearSchedule(2027, {D(2027, 3, 1): "测试"}, frozenset(), "测试通知", origin="notice")
+    cal = load_calendar(states, [notice])
+    assert cal.schedule(2027).origin == "notice"
+    assert not cal.is_working_day(D(2027, 3, 1))
+    assert cal.is_working_day(D(2027, 2, 8))  # the file's 春节 no longer counts
 
 
 def test_override_replaces_the_library_year(states: Path) -> None:

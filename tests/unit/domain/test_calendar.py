@@ -181,16 +181,18 @@ def test_period_ending_on_last_working_day_of_known_year_is_fine(cal: WorkCalend
     assert cal.add_calendar_days(D(2026, 12, 21), 10) == D(2026, 12, 31)
 
 
-def test_gap_year_is_never_bridged() -> None:
+def test_without_the_law_a_gap_year_is_never_bridged() -> None:
+    # A calendar given no provisional factory counts only up to the first year it lacks.
     gap = WorkCalendar([plain(2026), plain(2028)])
     assert gap.known_years == (2026, 2028)
-    assert gap.add_working_days(D(2028, 1, 3), 1) == D(2028, 1, 4)
+    assert gap.first_provisional_day is None
     assert gap.add_working_days(D(2026, 12, 1), 3) == D(2026, 12, 4)
     for call in (
         lambda: gap.add_working_days(D(2026, 12, 28), 10),
         lambda: gap.add_calendar_days(D(2026, 12, 28), 400),
         lambda: gap.working_days_between(D(2026, 12, 1), D(2028, 1, 5)),
         lambda: gap.is_working_day(D(2027, 6, 1)),
+        lambda: gap.add_working_days(D(2028, 1, 3), 1),
     ):
         with pytest.raises(UnknownCalendarYear) as err:
             call()

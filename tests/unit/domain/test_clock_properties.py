@@ -11,9 +11,10 @@ from datetime import date, timedelta
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from casework.calendar_sources import load_calendar
+from casework.calendar_sources import library_schedules, load_calendar
 from casework.domain import clocks as clk
-from casework.errors import UnknownCalendarYear
+from casework.domain.calendar import WorkCalendar
+from casework.domain.holiday_law import provisional_schedule
 from casework.resources import bundled_dir
 
 CAL = load_calendar(bundled_dir("states"))
@@ -210,27 +211,25 @@ def test_calendar_day_clock_due_date_is_a_working_day(c: clk.Clock) -> None:
 
 # -- the end of the known calendar ---------------------------------------------------------
 
-late_starts = st.dates(min_value=date(2026, 9, 1), max_value=date(2026, 12, 31))
 units = st.sampled_from(["working_days", "calendar_days"])
 
 
-@given(late_starts, lengths, st.integers(min_value=0, max_value=60), units)
-def test_first_start_out_of_reach_is_the_first_day_a_period_cannot_be_counted(
-    s: date, n: int, within: int, unit: clk.Unit
-) -> None:
-    def countable(day: date) -> bool:
-        try:
-            clk.due_date(clk.start("reply", unit, n, day), CAL)
-        except UnknownCalendarYear:
-            return False
-        return True
+EDGE = WorkCalendar(
+    [s for s in library_schedules() if s.year <= 2026], provisional=provisional_schedule
+)
 
-    found = clk.first_start_out_of_reach(unit, n, s, within, CAL)
-    window = [s + ONE * i for i in range(within + 1)]
-    if found is None:
-        assert all(countable(d) for d in window)
-    else:
-        day, err = found
-        assert day in window and not countable(day)
-        assert all(countable(d) for d in window if d < day)
-        assert err.year == 2027
+
+@given(lengths, units)
+def test_first_provisional_start_is_the_first_receipt_whose_period_crosses_the_edge(
+    n: int, unit: clk.Unit
+) -> None:
+    edge = date(2027, 1, 1)
+    first = clk.first_provisional_start(unit, n, edge, EDGE)
+
+    def due(day: date) -> date:
+        result = clk.due_date(clk.start("reply", unit, n, day), EDGE)
+        assert result is not None
+        return result
+
+    assert due(first) >= edge and EDGE.touches_provisional(first, due(first))
+    assert due(first - ONE) < edge and not EDGE.touches_provisional(first - ONE, due(first - ONE))

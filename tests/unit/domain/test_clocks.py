@@ -13,10 +13,10 @@ from datetime import date
 
 import pytest
 
-from casework.calendar_sources import load_calendar
+from casework.calendar_sources import library_schedules, load_calendar
 from casework.domain import clocks as clk
 from casework.domain.calendar import WorkCalendar
-from casework.errors import UnknownCalendarYear
+from casework.domain.holiday_law import provisional_schedule
 from casework.resources import bundled_dir
 
 D = date
@@ -291,16 +291,29 @@ def test_calendar_day_clock_pause_shifts_by_calendar_days(cal: WorkCalendar) -> 
 # -- unknown years -------------------------------------------------------------------------
 
 
-def test_reply_clock_running_into_2027_raises(cal: WorkCalendar) -> None:
-    # Fri 2026-12-11 (1), 12/14–18 (2–6), 12/21–25 (7–11), 12/28–31 (12–15): five more days
-    # would lie in 2027, whose schedule is unknown.
+@pytest.fixture(scope="module")
+def edge() -> WorkCalendar:
+    """The notices up to 2026 and nothing later: 2027 is provisional (the law alone), whatever
+    holiday library is installed."""
+    known = [s for s in library_schedules() if s.year <= 2026]
+    return WorkCalendar(known, provisional=provisional_schedule)
+
+
+def test_reply_clock_running_into_2027_is_counted_provisionally(edge: WorkCalendar) -> None:
+    # Fri 2026-12-11 (1), 12/14–18 (2–6), 12/21–25 (7–11), 12/28–31 (12–15); 2027: 元旦 Fri
+    # 1/1 is a statutory day, 1/4–1/8 (16–20).
     c = reply(D(2026, 12, 10))
-    with pytest.raises(UnknownCalendarYear) as err:
-        clk.due_date(c, cal)
-    assert err.value.year == 2027
-    assert "2027" in str(err.value)
-    with pytest.raises(UnknownCalendarYear):
-        clk.days_left(c, D(2026, 12, 15), cal)
+    assert clk.due_date(c, edge) == D(2027, 1, 8)
+    assert edge.touches_provisional(c.started_on, D(2027, 1, 8))
+    assert clk.days_left(c, D(2026, 12, 15), edge) == 17
+
+
+def test_a_count_ending_on_31_december_is_not_provisional(edge: WorkCalendar) -> None:
+    assert clk.due_date(reply(D(2026, 12, 10), 15), edge) == D(2026, 12, 31)
+    assert not edge.touches_provisional(D(2026, 12, 10), D(2026, 12, 31))
+    assert edge.touches_provisional(D(2026, 12, 10), D(2027, 1, 1))
+    assert edge.provisional_basis(D(2026, 12, 10), D(2026, 12, 31)) is None
+    assert "2027年" in (edge.provisional_basis(D(2026, 12, 10), D(2027, 1, 1)) or "")
 
 
 def test_fifteen_day_period_fits_in_2026(cal: WorkCalendar) -> None:
@@ -308,29 +321,26 @@ def test_fifteen_day_period_fits_in_2026(cal: WorkCalendar) -> None:
     assert clk.due_date(reply(D(2026, 12, 10), 15), cal) == D(2026, 12, 31)
 
 
-def test_extension_running_into_2027_raises(cal: WorkCalendar) -> None:
+def test_extension_running_into_2027_is_counted_provisionally(edge: WorkCalendar) -> None:
     # Fri 2026-11-20: 11/23–27 (1–5), 11/30 (6), 12/1–4 (7–10), 12/7–11 (11–15),
-    # 12/14–18 (16–20) -> Fri 12/18. Extended: 12/21–25 (1–5), 12/28–31 (6–9), then 2027.
+    # 12/14–18 (16–20) -> Fri 12/18. Extended: 12/21–25 (1–5), 12/28–31 (6–9), 1/1 元旦,
+    # 1/4–8 (10–14), 1/11–15 (15–19), Mon 1/18 (20).
     c = reply(D(2026, 11, 20))
-    assert clk.due_date(c, cal) == D(2026, 12, 18)
-    c = clk.extend(c, 20)
-    with pytest.raises(UnknownCalendarYear) as err:
-        clk.due_date(c, cal)
-    assert err.value.year == 2027
+    assert clk.due_date(c, edge) == D(2026, 12, 18)
+    assert clk.due_date(clk.extend(c, 20), edge) == D(2027, 1, 18)
 
 
-def test_calendar_day_clock_ending_in_2027_raises(cal: WorkCalendar) -> None:
-    # Sun 2026-12-20 + 15 = 2027-01-04.
-    with pytest.raises(UnknownCalendarYear) as err:
-        clk.due_date(defence(D(2026, 12, 20)), cal)
-    assert err.value.year == 2027
+def test_calendar_day_clock_ending_in_2027(edge: WorkCalendar) -> None:
+    # Sun 2026-12-20 + 15 = Mon 2027-01-04, a working day.
+    assert clk.due_date(defence(D(2026, 12, 20)), edge) == D(2027, 1, 4)
+    # Fri 2026-12-17 + 15 = Fri 2027-01-01, 元旦: rolled to Mon 1/4.
+    assert clk.due_date(defence(D(2026, 12, 17)), edge) == D(2027, 1, 4)
 
 
-def test_registrations_reach_past_the_known_calendar_from_2026_12_04(cal: WorkCalendar) -> None:
+def test_reply_periods_become_provisional_from_receipt_on_2026_12_04(edge: WorkCalendar) -> None:
     # Thu 12/3: 12/4 (1), 12/7–11 (6), 12/14–18 (11), 12/21–25 (16), 12/28–31 (20) = 12/31.
-    # Fri 12/4: 12/7–31 give only 19 working days; the 20th is in 2027, not yet known.
-    assert clk.due_date(reply(D(2026, 12, 3)), cal) == D(2026, 12, 31)
-    day, err = clk.first_start_out_of_reach("working_days", REPLY, D(2026, 11, 28), 30, cal)
-    assert day == D(2026, 12, 4)
-    assert err.year == 2027 and "states/calendar/2027.toml" in str(err)
-    assert clk.first_start_out_of_reach("working_days", REPLY, D(2026, 11, 28), 5, cal) is None
+    # Fri 12/4: 12/7–31 give only 19 working days; the 20th is Mon 2027-01-04.
+    assert clk.due_date(reply(D(2026, 12, 3)), edge) == D(2026, 12, 31)
+    assert clk.due_date(reply(D(2026, 12, 4)), edge) == D(2027, 1, 4)
+    first = clk.first_provisional_start("working_days", REPLY, D(2027, 1, 1), edge)
+    assert first == D(2026, 12, 4)
