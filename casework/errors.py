@@ -57,10 +57,10 @@ class UnknownCalendarYear(InvalidInput):
 
     def __init__(self, year: int, file_hint: str) -> None:
         super().__init__(
-            f"{year}年的法定节假日安排未知：请在 {file_hint} 中登记国务院办公厅当年的放假通知"
-            f"（含调休上班日和通知文号）后再计算期限",
+            f"{year}年的法定节假日安排未知：该年早于工作日历所载的第一个年份，无法计算期限"
+            f"（如确需计算，请由管理员用 casework calendar notice add 登记该年的放假通知）",
             field="date",
-            rule="working-day calendar: a year is known only from its official notice",
+            rule="working-day calendar: years before the first known year are unknown",
         )
         self.year = year
         self.file_hint = file_hint

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from casework.cli.main import app
+from tests.conftest import at
 
 FIXTURE_2027 = Path(__file__).resolve().parents[1] / "data" / "calendar" / "2027.toml"
 
@@ -150,3 +151,58 @@ def test_help_is_chinese_with_examples() -> None:
         result = run("calendar", command, "--help")
         assert result.exit_code == 0
         assert f"示例：casework calendar {command}" in result.stdout
+
+
+# -- notices registered by the office --------------------------------------------------------
+
+NOTICE = Path(__file__).resolve().parents[1] / "data" / "calendar" / "notice-2027.toml"
+
+
+def test_an_administrator_registers_the_notice_and_the_calendar_follows(
+    cli, time_machine
+) -> None:
+    time_machine.move_to(at("2027-01-09"))  # the commands run on the day the notice arrives
+    case = cli.register(on="2027-01-08")
+    shown = cli.ok("lina", "case", "show", str(case), "--json", "--as-of", "2027-01-08").json
+    assert (shown["clocks"][0]["due_on"], shown["clocks"][0]["provisional"]) == (
+        "2027-02-11",
+        True,
+    )
+    refusal = cli.refused("lina", "calendar", "notice", "add", str(NOTICE))
+    assert "管理员" in refusal
+
+    done = cli.ok("zonghe", "calendar", "notice", "add", str(NOTICE))
+    assert "2027年放假通知 测试用虚构通知〔2026〕0号：已登记" in done.stdout
+    assert f"案件 {case} 答复期限：2027-02-11 → 2027-02-14" in done.stdout
+    again = cli.ok("zonghe", "calendar", "notice", "add", str(NOTICE), "--json").json
+    assert again["status"] == "unchanged" and again["recompute"]["cases"] == []
+
+    shown = cli.ok("lina", "case", "show", str(case), "--json", "--as-of", "2027-01-08").json
+    assert (shown["clocks"][0]["due_on"], shown["clocks"][0]["provisional"]) == (
+        "2027-02-14",
+        False,
+    )
+    year = cli.ok(None, "calendar", "show", "2027", "--json").json
+    assert (year["origin"], year["source"]) == ("notice", "测试用虚构通知〔2026〕0号")
+    due = cli.ok(None, "calendar", "due", "2026-12-20", "20", "--json").json
+    assert due["provisional"] is False
+    listed = cli.ok(None, "calendar", "notice", "list").stdout
+    assert "2027年  测试用虚构通知〔2026〕0号（2026-11-20）  赵综合 登记于" in listed
+    assert "现行" in listed
+    assert cli.ok(None, "verify").stdout.startswith("校验通过")
+
+
+def test_a_bad_notice_file_is_one_line_and_writes_nothing(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "2027.toml"
+    bad.write_text(
+        NOTICE.read_text(encoding="utf-8").replace("to = 2027-10-07", "to = 2027-10-02"),
+        encoding="utf-8",
+    )
+    line = cli.refused("zonghe", "calendar", "notice", "add", str(bad))
+    assert "2027-10-03（星期日，国庆节）" in line
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00y\x00e\x00a\x00r")
+    assert "不是 UTF-8" in cli.refused("zonghe", "calendar", "notice", "add", str(binary))
+    missing = cli.refused("zonghe", "calendar", "notice", "add", str(tmp_path / "none.toml"))
+    assert "无法读取文件" in missing
+    assert "尚未登记" in cli.ok(None, "calendar", "notice", "list").stdout
