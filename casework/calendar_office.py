@@ -142,6 +142,7 @@ def register_notice(
     _require_admin(actor, "登记放假通知")
     schedule, issued_on = parse_schedule_file(Path(path), origin="notice", named_by_year=False)
     calendar = engine.refresh_calendar()
+    before = _basis_years(calendar)
     check_notice(schedule, issued_on, calendar)
     assert issued_on is not None
     year = schedule.year
@@ -170,7 +171,7 @@ def register_notice(
         )
     engine.refresh_calendar()
     status = "replaced" if existing is not None else "registered"
-    return NoticeResult(year, schedule.source, status, recompute(engine, now=now))
+    return NoticeResult(year, schedule.source, status, recompute(engine, now=now, previous=before))
 
 
 # ---------------------------------------------------------------- recomputing due dates
@@ -188,19 +189,31 @@ def _describe(calendar: WorkCalendar, years: list[int]) -> str:
     return "工作日历更新——" + "；".join(parts)
 
 
-def recompute(engine: Any, *, now: datetime, everything: bool = False) -> RecomputeSummary:
+def recompute(
+    engine: Any,
+    *,
+    now: datetime,
+    everything: bool = False,
+    previous: dict[str, str] | None = None,
+) -> RecomputeSummary:
     """Bring the stored clocks in line with the calendar in force (see the module doc).
 
-    ``everything`` replays every case with a clock, whatever changed (``clocks recompute``)."""
+    ``everything`` replays every case with a clock, whatever changed (``clocks recompute``).
+    ``previous`` is the basis the caller knows the clocks were computed on, for a database
+    that has none stored yet; without either, the calendar in force is taken as the basis
+    (a database whose clocks were all computed before any basis was kept: nothing to redo)."""
     calendar = engine.refresh_calendar()
     current = _basis_years(calendar)
     with engine.db.connect() as conn:
         stored = read_basis(conn)
+    stored = stored if stored is not None else previous
     out = RecomputeSummary()
     if everything:
         since = date.min
-    elif stored is None:  # never recomputed: the years a notice can still change
-        since = date(max(calendar.known_years) - 1, 12, 1)
+    elif stored is None:
+        with engine.db.execution_options(**WRITE).begin() as conn:
+            write_basis(conn, current, now)
+        return out
     else:
         out.years = sorted(
             int(y) for y in current.keys() | stored.keys() if current.get(y) != stored.get(y)

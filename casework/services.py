@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy import Engine as DbEngine
 
+from casework.calendar_office import recompute as recompute_calendar
 from casework.calendar_sources import load_calendar
 from casework.domain import clocks as clk
 from casework.domain.calendar import WorkCalendar, YearSchedule
@@ -630,6 +631,10 @@ def open_engine(
             rule="schema at the newest migration",
         )
     engine = Engine(db, settings)
+    if upgrade:
+        # Record the calendar the clocks are computed on from now, so that a year becoming
+        # known later is found and recomputed (nothing is recomputed here: no basis yet).
+        recompute_calendar(engine, now=datetime.now(TIMEZONE))
     from casework.letters.issuing import install as install_letters
 
     install_letters(engine)
