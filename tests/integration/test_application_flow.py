@@ -326,6 +326,27 @@ def test_consultation_lapse_resumes_at_the_window_end(engine) -> None:
     assert reply.due_on == date(2026, 4, 21)
 
 
+def test_a_2008_correction_neither_pauses_nor_restarts_the_reply_period(engine) -> None:
+    # 2008 Art. 24(2): 15 working days "自收到申请之日起"; Art. 21(4) asks for a change or a
+    # supplement without a new start (the restart is 2019 Art. 30). Received Mon 2019-03-04:
+    # 3/5–8 (4), 3/11–15 (9), 3/18–22 (14), Mon 3/25 (15).
+    view = register(engine, on="2019-03-04")
+    asked = engine.move(
+        view.id, "request_correction", CLERK, on="2019-03-06", now=NOW, items=["文号"], days=5
+    )
+    assert (clock(asked, "reply").status, clock(asked, "reply").due_on) == (
+        "running",
+        date(2019, 3, 25),
+    )
+    received = engine.move(view.id, "correction_received", CLERK, on="2019-03-12", now=NOW)
+    reply = clock(received, "reply")
+    assert (reply.status, reply.started_on, reply.due_on) == (
+        "running",
+        date(2019, 3, 4),
+        date(2019, 3, 25),
+    )
+
+
 def test_2008_rules_do_not_pause_for_other_agencies(engine) -> None:
     view = register(engine, on="2019-03-04")
     paused = engine.move(
