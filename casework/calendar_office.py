@@ -231,7 +231,12 @@ def recompute(
         try:
             with engine.db.execution_options(**WRITE).begin() as conn:
                 changed = _recompute_case(engine, conn, case_id, basis, now)
-                if changed is not None and changed["moved"]:
+                for c in changed["early"] if changed is not None else []:
+                    out.problems.append(
+                        f"案件 {case_id} 的{c['label']}已于 {c['lapsed_on']} 按暂定届满日期满处理，"
+                        f"重新计算后届满日为 {c['due_after']}：请核查是否应恢复办理"
+                    )
+                if changed is not None and (changed["moved"] or changed["early"]):
                     directory = directory or directory_in_force(
                         engine.db, engine.settings.states_dir
                     )
@@ -312,6 +317,16 @@ def _recompute_case(
         "event": loaded.event_count + 1,
         "changes": changes,
         "moved": [c for c in changes if c["open"] and c["due_before"] != c["due_after"]],
+        # An applicant's period closed as lapsed on its provisional due date that now ends
+        # later: the lapse came too early and stands until a person decides.
+        "early": [
+            {**c, "lapsed_on": new.stopped_on}
+            for c, new in ((c, replayed.clocks[c["seq"]]) for c in changes)
+            if new.status == "lapsed"
+            and new.stopped_on is not None
+            and c["due_after"] is not None
+            and new.stopped_on <= c["due_after"]
+        ],
     }
 
 
@@ -325,13 +340,20 @@ def _tell_unit(
     )
     lines = [
         f"案件 {changed['case']} 的{c['label']}届满日由 {c['due_before'] or '（暂停中）'} "
-        f"调整为 {c['due_after'] or '（暂停中）'}"
+        f"调整为 {c['due_after'] or '（暂停中）'}。"
         for c in changed["moved"]
+    ]
+    lines += [
+        f"案件 {changed['case']} 的{c['label']}已于 {c['lapsed_on']} 按暂定届满日期满处理，"
+        f"按调整后的日历届满日为 {c['due_after']}：请核查是否应恢复办理。"
+        for c in changed["early"]
     ]
     body = (
         f"{recipient.name}：\n\n"
         + "\n".join(lines)
-        + f"。\n\n原因：{basis}。请按调整后的日期办理。\n\n（casework 工作日历重算自动发出）\n"
+        + f"\n\n原因：{basis}。请按调整后的日期办理；已向申请人告知暂定日期的（延期告知书、"
+        "补正通知书、缴费通知书等），请另行告知调整后的日期。"
+        "\n\n（casework 工作日历重算自动发出）\n"
     )
     subject = f"【期限调整】案件 {changed['case']} 的届满日因节假日安排更新而调整"
     return int(

@@ -37,6 +37,7 @@ def recompute(db: str = DbOption, as_json: bool = JsonOption) -> None:
     """按当前工作日历重放每个有期限的案件，重新计算届满日（更正节假日文件后运行）。
 
     有变化的案件各记一条事件（verify 会重放它），未结期限的届满日有变化的通知承办单位。
+    无法重放的案件（记录与事件不符）保持原样并列为问题，退出码为 1。
     登记放假通知（casework calendar notice add）和每晚督办会自动做这件事，只涉及变化的年份。
 
     示例：casework clocks recompute --db casework.db
@@ -54,5 +55,7 @@ def recompute(db: str = DbOption, as_json: bool = JsonOption) -> None:
         engine.db.dispose()
     if as_json:
         print_json(summary.to_dict())
-        return
-    print_recompute(summary)
+    else:
+        print_recompute(summary)
+    if summary.problems:  # a case that cannot be replayed is left as it is: verify tells why
+        raise typer.Exit(EXIT_FOUND)

@@ -70,6 +70,14 @@ def _not_extended(ctx: GuardContext) -> bool:
     return found is not None and found[1].extension_days == 0
 
 
+def _reply_period_statutory(ctx: GuardContext) -> bool:
+    """The open reply clock is the case's first one: the statutory period of Art. 33(2), not a
+    period ordered by a review decision or a judgment (reopen starts a new reply clock)."""
+    found = ctx.case.open_clock("reply")
+    first = next((i for i, c in enumerate(ctx.case.clocks) if c.kind == "reply"), None)
+    return found is not None and found[0] == first
+
+
 def _reply_overdue(case: CaseSnapshot, on: date, calendar: Calendar) -> bool:
     """The case's reply clock ran out: breached, or still open past its due date."""
     reply = case.latest_clock("reply")
@@ -165,6 +173,13 @@ GUARDS: dict[str, Guard] = {
             "not_extended",
             "《条例》第三十三条第二款：答复期限只能延长一次",
             _not_extended,
+        ),
+        Guard(
+            "reply_period_statutory",
+            "《条例》第三十三条第二款只允许延长“前款规定的期限”（法定答复期限）；复议决定或判决"
+            "责令在限期内重新答复的期限由作出决定的机关确定（行政复议法第六十六条、行政诉讼法"
+            "第七十二条），行政机关不能自行延长",
+            _reply_period_statutory,
         ),
         Guard(
             "reply_not_overdue",

@@ -37,9 +37,14 @@ def test_upgrade_verify_and_recompute(tmp_path: Path) -> None:
     assert dirty.exit_code == 1
     assert "state" in dirty.output and "closed" in dirty.output
 
+    # A case whose row no longer matches its events is left alone and named (exit 1).
     recompute = runner.invoke(app, ["clocks", "recompute", "--db", db])
-    assert recompute.exit_code == 0
-    assert "共调整 0 个期限" in recompute.output
+    assert recompute.exit_code == 1
+    assert "重新计算：0 个案件的期限有变化" in recompute.stdout
+    assert f"案件 {view.id} 无法重放" in recompute.stderr
+    with engine.db.begin() as conn:
+        conn.execute(update(CASES).where(CASES.c.id == view.id).values(state="in_progress"))
+    assert runner.invoke(app, ["clocks", "recompute", "--db", db]).exit_code == 0
 
 
 def test_commands_refuse_an_uninitialised_database(tmp_path: Path) -> None:

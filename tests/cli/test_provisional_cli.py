@@ -80,9 +80,7 @@ def test_case_show_prints_the_mark_and_the_basis(cli: Cli, cases: tuple[int, int
     assert out.count(BASIS) == 1 and "登记后重新计算" in out
 
 
-def test_the_basis_is_printed_once_for_several_provisional_clocks(
-    cli: Cli, library: Any
-) -> None:
+def test_the_basis_is_printed_once_for_several_provisional_clocks(cli: Cli, library: Any) -> None:
     case = register(library, "2026-12-23")
     data = cli.ok("lina", "case", "show", str(case), "--as-of", "2026-12-23", "--json").json
     assert clock(data, "correction_notice")["due_on"] == "2027-01-04"
@@ -106,9 +104,7 @@ def test_worklist_marks_provisional_due_dates(cli: Cli, library: Any) -> None:
     assert "放假通知尚未登记" in out
 
 
-def test_a_worklist_of_known_dates_says_nothing_about_provisional(
-    cli: Cli, library: Any
-) -> None:
+def test_a_worklist_of_known_dates_says_nothing_about_provisional(cli: Cli, library: Any) -> None:
     register(library, "2026-12-22")
     out = cli.ok("zonghe", "worklist", "--as-of", "2026-12-23").stdout
     assert "2026-12-31" in out and "暂定" not in out
@@ -119,8 +115,8 @@ def test_proceedings_mark_a_provisional_decision_period(cli: Cli, library: Any) 
     library.move(case, "reply", CLERK, on="2026-11-20", now=at("2026-11-20"), outcome="disclosed")
     # Review received and accepted on 2026-12-04: the answer is due in 10 working days
     # (2026-12-18); the decision 60 days after acceptance, 2027-02-02 (a Tuesday).
-    open_review(library, case, LEGAL, on="2026-12-04", now=at("2026-12-04"),
-                accepted_on="2026-12-04", **REVIEW)  # fmt: skip
+    day = {"on": "2026-12-04", "now": at("2026-12-04"), "accepted_on": "2026-12-04"}
+    open_review(library, case, LEGAL, **day, **REVIEW)
     data = cli.ok("liu", "proceedings", "list", str(case), "--json").json
     due = {c["kind"]: (c["due_on"], c["provisional"]) for c in data[0]["clocks"]}
     assert due == {"answer": ("2026-12-18", False), "decision": ("2027-02-02", True)}

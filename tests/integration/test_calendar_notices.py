@@ -109,7 +109,8 @@ def test_registering_the_notice_moves_due_dates_with_an_event_and_a_unit_notice(
     with engine.db.connect() as conn:
         rows = conn.execute(select(OUTBOX).where(OUTBOX.c.case_id == moved)).all()
     assert len(rows) == 1 and rows[0].recipient == "unit:czj"
-    assert "2027-02-11" in rows[0].body and "2027-02-14" in rows[0].body
+    assert "由 2027-02-11 调整为 2027-02-14" in rows[0].body
+    assert "请另行告知调整后的日期" in rows[0].body
 
     # The same notice again, and a recompute or a sweep after it, change nothing.
     again = register_notice(engine, ADMIN, NOTICE, now=at("2027-01-10"))
@@ -283,3 +284,32 @@ def test_lapses_and_escalations_run_on_provisional_dates(engine) -> None:
     with engine.db.connect() as conn:
         moves = list(conn.scalars(select(EVENTS.c.move).where(EVENTS.c.case_id == case)))
     assert moves[-1] == "correction_lapsed"
+
+
+def test_a_lapse_made_on_a_provisional_date_that_the_notice_moves_later_is_flagged(engine):
+    # Correction asked Wed 2027-02-03 with 5 working days. Provisional: 2/4 (1), 2/5–2/10 off
+    # (除夕, 初一–初三, two 补假), 2/11 (2), 2/12 (3), 2/15 (4), Tue 2/16 (5). With the notice
+    # (2/5–2/13 off, Sun 2/14 worked): 2/4 (1), 2/14 (2), 2/15 (3), 2/16 (4), Wed 2/17 (5).
+    case = register(engine, "2027-01-28")
+    engine.move(
+        case,
+        "request_correction",
+        CLERK,
+        on="2027-02-03",
+        now=at("2027-02-03"),
+        items=["文号"],
+        days=5,
+    )
+    lapsed = sweep(engine, D(2027, 2, 17), now=at("2027-02-17")).lapses
+    assert [(x["case"], x["due_on"], x["result"]) for x in lapsed] == [
+        (case, D(2027, 2, 16), "done")
+    ]
+    result = register_notice(engine, ADMIN, NOTICE, now=at("2027-02-18"))
+    [problem] = [p for p in result.recompute.problems if f"案件 {case}" in p]
+    assert "已于 2027-02-17 按暂定届满日期满处理" in problem
+    assert "届满日为 2027-02-17" in problem
+    with engine.db.connect() as conn:
+        body = conn.execute(select(OUTBOX.c.body).where(OUTBOX.c.case_id == case)).scalar_one()
+    assert "请核查是否应恢复办理" in body
+    assert engine.case(case, now=at("2027-02-18")).state == "closed"  # a person decides
+    assert engine.verify() == []

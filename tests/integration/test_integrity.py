@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 import casework
+from casework.calendar_office import recompute
 from casework.errors import InvalidInput, StaleCase
 from casework.resources import bundled_dir
 from casework.store.tables import CaseRow, ClockRow, EventRow
@@ -222,12 +223,23 @@ def test_recompute_moves_open_clocks_after_a_calendar_correction(db_url, tmp_pat
         encoding="utf-8",
     )
     eng = casework.open(db_url, states_dir=states)
-    # Only the open reply clock is affected (the correction window ended 03-11).
+    # verify sees the open reply clock's due date differ (the correction window ended 03-11).
     assert [(d.case_id, d.what) for d in eng.verify()] == [(view.id, "clock 0 reply due_on")]
-    changed = eng.recompute_clocks()
-    assert changed == [(view.id, "reply", date(2026, 3, 30), date(2026, 3, 31))]
+    summary = recompute(eng, now=at("2026-03-12"), everything=True)
+    changed = {
+        (c["case"], x["clock"], x["due_before"], x["due_after"], x["status_after"])
+        for c in summary.cases
+        for x in c["changes"]
+    }
+    # The replied case's closed clock moves too (still met): the timeliness report reads it.
+    assert changed == {
+        (view.id, "reply", date(2026, 3, 30), date(2026, 3, 31), "running"),
+        (replied.id, "reply", date(2026, 3, 30), date(2026, 3, 31), "met"),
+    }
     assert eng.verify() == []
     assert clock(eng.case(view.id, now=NOW), "reply").due_on == date(2026, 3, 31)
+    assert eng.case(view.id, now=NOW).events[-1].move == "calendar_recomputed"
+    assert recompute(eng, now=at("2026-03-12"), everything=True).cases == []  # twice: no change
     eng.db.dispose()
 
 

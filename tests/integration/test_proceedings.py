@@ -167,6 +167,39 @@ def test_decision_correcting_the_reply_reopens_the_case(engine) -> None:
     assert engine.verify() == []
 
 
+def test_a_period_ordered_by_a_decision_cannot_be_extended(engine) -> None:
+    # 2019 Art. 33(2) extends "前款规定的期限", the statutory 20 working days; a period a review
+    # decision (行政复议法 Art. 66) or a judgment (行政诉讼法 Art. 72) orders is the deciding
+    # authority's, not the agency's to extend. Ordered here: 15 calendar days from 04-20.
+    case = replied_case(engine)
+    review = open_review(
+        engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW, accepted_on="2026-02-27"
+    )
+    engine.move(
+        review.id,
+        "decide",
+        LEGAL,
+        on="2026-04-20",
+        now=NOW,
+        result="ordered_to_act",
+        decision_number="硚政复决〔2026〕8号",
+        deadline_days=15,
+        deadline_unit="calendar_days",
+    )
+    reopened = engine.case(case, now=NOW)
+    assert clock(reopened, "reply").due_on == date(2026, 5, 6)  # 04-20 + 15 = 05-05, 劳动节
+    assert "extend" not in engine.case(case, actor=CLERK, now=NOW).allowed_moves
+    before = counts(engine)
+    with pytest.raises(RuleViolation) as info:
+        engine.move(
+            case, "extend", CLERK, on="2026-04-22", now=NOW, approver="周科长", reason="量大"
+        )
+    assert info.value.rule == "reply_period_statutory"
+    assert "第三十三条第二款" in str(info.value)
+    assert counts(engine) == before
+    assert clock(engine.case(case, now=NOW), "reply").extension_days == 0
+
+
 @pytest.mark.parametrize(
     ("inputs", "error", "rule"),
     [

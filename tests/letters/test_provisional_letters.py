@@ -96,9 +96,7 @@ KINDS = (*MARKED, "receipt", "correction_lapsed_notice", "fee_lapsed_notice")
 
 
 @pytest.fixture(scope="module", params=DATABASES)
-def pairs(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Any:
+def pairs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     with module_engine(request, tmp_path_factory) as engine:
         yield {kind: pair(engine, kind) for kind in KINDS}
 
