@@ -557,18 +557,37 @@ def _due_clocks(
         after = (rows[-1].due_on, rows[-1].id)
 
 
+def _numbered(engine: Any, rung: Rung) -> bool:
+    """Whether the lapse move names which clock of its kind it closes (an input named after
+    the kind: ``consultation_lapsed`` takes ``consultation``, the clock's number in its case)."""
+    return any(
+        rung.kind in m.inputs
+        for machine in engine.workflow.flows.values()
+        for m in machine.flow.variants(rung.lapse)
+    )
+
+
 def _lapse(engine: Any, plan: SweepPlan, as_of: date, now: datetime, out: SweepSummary) -> None:
     for rung in plan.ladder.lapsing():
+        numbered = _numbered(engine, rung)
         with engine.db.connect() as conn:
-            due = [
-                r
-                for batch in _due_clocks(conn, rung.kind, [CLOCKS.c.due_on < as_of], [])
-                for r in batch
-            ]
-        for r in due:
+            due = []
+            for batch in _due_clocks(conn, rung.kind, [CLOCKS.c.due_on < as_of], [CLOCKS.c.seq]):
+                for r in batch:
+                    number = None
+                    if numbered:  # 1-based among the case's clocks of this kind
+                        number = conn.scalar(
+                            select(func.count()).where(
+                                CLOCKS.c.case_id == r.case_id,
+                                CLOCKS.c.kind == rung.kind,
+                                CLOCKS.c.seq <= r.seq,
+                            )
+                        )
+                    due.append((r, {rung.kind: number} if numbered else {}))
+        for r, inputs in due:
             entry = {"case": r.case_id, "kind": rung.kind, "move": rung.lapse, "due_on": r.due_on}
             try:
-                engine.move(r.case_id, rung.lapse, SYSTEM_ACTOR, on=as_of, now=now)
+                engine.move(r.case_id, rung.lapse, SYSTEM_ACTOR, on=as_of, now=now, **inputs)
                 out.lapses.append({**entry, "result": "done"})
             except CaseworkError as err:
                 with engine.db.connect() as conn:

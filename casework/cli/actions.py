@@ -37,6 +37,13 @@ class Opt:
         return "--" + self.name.replace("_", "-")
 
 
+_CONSULTATION = Opt(
+    "consultation",
+    "征求意见的编号（按发出顺序 1、2、……；只有一个未结时可省略）。",
+    metavar="N",
+)
+
+
 @dataclass(frozen=True)
 class Action:
     path: tuple[str, ...]  # ("correction", "request") is `casework correction request`
@@ -83,6 +90,7 @@ def _units() -> list[tuple[str, str]]:
 
 
 def _vocabulary() -> dict[str, dict[str, str]]:
+    from casework.domain.fees import BASES as FEE_BASES
     from casework.domain.outcomes import OUTCOMES, REPLY_OUTCOMES
     from casework.domain.vocabulary import (
         APPLICANT_KINDS,
@@ -102,6 +110,7 @@ def _vocabulary() -> dict[str, dict[str, str]]:
         },
         "method": DELIVERY_METHODS,
         "deadline_unit": CLOCK_UNITS,
+        "basis": {code: f"{label}（{article}）" for code, (label, article) in FEE_BASES.items()},
     }
 
 
@@ -190,7 +199,8 @@ ACTIONS: tuple[Action, ...] = (
         ("consult",),
         "consult",
         "征求意见：征求第三方（《条例》第三十二条）或其他机关（第三十四条）的意见。"
-        "征求意见所需时间不计入答复期限（第三十三条第三款）；征求意见期限 15 个工作日。",
+        "征求意见所需时间不计入答复期限（第三十三条第三款）；每次征求意见各有 15 个工作日的"
+        "期限，可以同时征求多方（按发出顺序编号 1、2、……）。",
         "casework consult 12 --party third_party --party-name 汉正商贸有限公司 "
         '--matter "拟公开的合同涉及其商业秘密"',
         (
@@ -202,16 +212,18 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         ("consultation", "answered"),
         "consultation_answered",
-        "收到征求意见回复：答复期限恢复计算（从收到回复之日与征求意见期满之日中较早者起）。",
-        'casework consultation answered 12 --opinion "不同意公开" --on 2026-03-20',
-        (Opt("opinion", "对方的意见。", True),),
+        "收到征求意见回复。同时有几个征求意见的，须用 --consultation 指明编号；最后一个结束时"
+        "答复期限恢复计算（从各次征求意见中最晚结束之日起：收到回复之日与期满之日中较早者）。",
+        'casework consultation answered 12 --consultation 2 --opinion "不同意公开" --on 2026-03-20',
+        (Opt("opinion", "对方的意见。", True), _CONSULTATION),
     ),
     Action(
         ("consultation", "lapsed"),
         "consultation_lapsed",
-        "征求意见期满未答复：15 个工作日内未提出意见的，由本机关依法决定；答复期限从期满之日起"
-        "恢复计算。",
-        "casework consultation lapsed 12 --on 2026-04-10",
+        "征求意见期满未答复：15 个工作日内未提出意见的，由本机关依法决定；"
+        "没有其他未结的征求意见时，答复期限从期满之日起恢复计算。",
+        "casework consultation lapsed 12 --consultation 1 --on 2026-04-10",
+        (_CONSULTATION,),
     ),
     Action(
         ("conference",),
@@ -243,11 +255,15 @@ ACTIONS: tuple[Action, ...] = (
         ("fee", "notice"),
         "fee_notice",
         "收费通知：申请数量、频次明显超过合理范围的，收取信息处理费（《条例》第四十二条、"
-        "国办函〔2020〕109号）。缴费期间答复期限暂停，缴费期限 20 个工作日。",
-        'casework fee notice 12 --amount 100 --basis "按件计收：本月第 11 件"',
+        "国办函〔2020〕109号）。每件申请按件或按量只选一种（第三条），金额由系统按第四条、"
+        "第五条超额累进计算；按件时本月件数从数据库统计。缴费期间答复期限暂停，缴费期限 20 个"
+        "工作日。",
+        "casework fee notice 12 --basis per_page --pages 120",
         (
-            Opt("amount", "金额（元，最多两位小数）。", True, metavar="YUAN"),
-            Opt("basis", "收费依据和计算方式。", True),
+            _choice("basis", "计收方式（国办函〔2020〕109号第三条，只选一种）"),
+            Opt("pages", "按量计收的页数。", metavar="N"),
+            Opt("amount", "金额（元）；不填则为系统计算的金额。", metavar="YUAN"),
+            Opt("deviation_reason", "金额与系统计算不同时必填：理由。"),
         ),
     ),
     Action(

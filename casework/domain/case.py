@@ -55,6 +55,15 @@ class CaseSnapshot:
                 return i, c
         return None
 
+    def nth_clock(self, kind: str, n: int) -> tuple[int, Clock] | None:
+        """The n-th clock of a kind (1-based, in the order they were started), with its index:
+        how a case names one of several consultations."""
+        found = [(i, c) for i, c in enumerate(self.clocks) if c.kind == kind]
+        return found[n - 1] if isinstance(n, int) and 1 <= n <= len(found) else None
+
+    def open_count(self, kind: str) -> int:
+        return sum(1 for c in self.clocks if c.kind == kind and c.is_open)
+
     def latest_clock(self, kind: str) -> Clock | None:
         for c in reversed(self.clocks):
             if c.kind == kind:

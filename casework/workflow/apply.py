@@ -150,6 +150,8 @@ def prepare(
     vocab = Vocab(units=wf.units, channels=rules.channels)
     parse = _parse_inputs if not replay else lambda m, raw, v, c: dict(raw)
     params = parse(variants[0], raw_params, vocab, case_id)
+    if not replay:
+        _name_the_clock(variants[0], case, params, case_id)
     ctx = GuardContext(case, params, on, rules, wf.calendar, parent)
     chosen = next((m for m in variants if all(GUARDS[g].check(ctx) for g in m.when)), None)
     if chosen is None:
@@ -174,6 +176,34 @@ def prepare(
                     GUARDS[g].rule, move=move_name, case=case_id, state=case.state, rule=g
                 )
     return PreparedMove(chosen, params, on, rules, ctx)
+
+
+def _name_the_clock(
+    move: MoveDef, case: CaseSnapshot, params: dict[str, Any], case_id: int | None
+) -> None:
+    """Fill in the number of the clock a ``which`` op acts on when only one of its kind is
+    open, so that the event always names it; refuse when several are open and none is named."""
+    for op in move.clocks:
+        name = op.which.removeprefix("$") if op.which is not None else None
+        if name is None or params.get(name) is not None:
+            continue
+        numbers = [
+            n
+            for n, c in enumerate((c for c in case.clocks if c.kind == op.clock), start=1)
+            if c.is_open
+        ]
+        if len(numbers) == 1:
+            params[name] = numbers[0]
+        elif numbers:
+            raise InvalidInput(
+                f"动作 {move.name} 须指明 {name}：有 {len(numbers)} 个未结的{op.clock}，"
+                f"编号 {'、'.join(map(str, numbers))}",
+                field=name,
+                move=move.name,
+                case=case_id,
+                state=case.state,
+                rule="each answer names the consultation it closes",
+            )
 
 
 PARENT_KEY = "_parent"  # event payload key holding the values copied from the parent case
@@ -272,7 +302,29 @@ def parent_inputs(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> dict[str
     return {name: value for name, value in resolved.items() if value is not None}
 
 
-def _at(op: ClockOp, case: CaseSnapshot, p: PreparedMove, calendar: Any) -> date:
+def _union_end(case: CaseSnapshot, kind: str, target: clk.Clock, on: date, calendar: Any) -> date:
+    """Where a pause made for several clocks of ``kind`` ends: the latest end among those that
+    started during ``target``'s current pause (each ends on the day it was closed, or on its
+    due date if that came first). The paused time is the union of their periods."""
+    since = target.pauses[-1].since if target.pauses else None
+    ends = [
+        min(c.stopped_on, clk.due_date(c, calendar) or c.stopped_on)
+        for c in case.clocks
+        if c.kind == kind
+        and not c.is_open
+        and c.stopped_on is not None
+        and (since is None or c.started_on >= since)
+    ]
+    return max(ends, default=on)
+
+
+def _at(
+    op: ClockOp,
+    case: CaseSnapshot,
+    p: PreparedMove,
+    calendar: Any,
+    target: clk.Clock | None = None,
+) -> date:
     """The date a clock op takes effect: the act's date unless the flow says otherwise."""
     if op.at is None:
         return p.on
@@ -280,11 +332,25 @@ def _at(op: ClockOp, case: CaseSnapshot, p: PreparedMove, calendar: Any) -> date
         given = p.params.get(op.at[1:])
         return date.fromisoformat(given) if given else p.on
     how, _, kind = op.at.partition(":")
+    if how == "union" and target is not None:
+        return _union_end(case, kind, target, p.on, calendar)
     other = case.latest_clock(kind)
     due = clk.due_date(other, calendar) if other is not None else None
     if due is None:
         return p.on
     return due if how == "due" else min(p.on, due)
+
+
+def _target(
+    case: CaseSnapshot, kind: str, op: ClockOp, p: PreparedMove
+) -> tuple[int, clk.Clock] | None:
+    """The open clock an op acts on: the one its ``which`` input names, else the latest open.
+    (Events recorded before consultations were named carry no such input: the latest.)"""
+    n = p.params.get(op.which.removeprefix("$")) if op.which is not None else None
+    if n is None:
+        return case.open_clock(kind)
+    found = case.nth_clock(kind, int(n))
+    return found if found is not None and found[1].is_open else None
 
 
 def _apply_clock_op(
@@ -303,13 +369,15 @@ def _apply_clock_op(
         unit = _resolve(op.unit, p, maps) or spec.unit
         at = _at(op, case, p, calendar)
         return case.with_clock(None, clk.start(op.clock, unit, int(length), at))
+    if op.unless_open is not None and case.open_count(op.unless_open):
+        return case
     kinds = [c.kind for c in case.clocks if c.is_open] if op.clock == "*" else [op.clock]
     for kind in dict.fromkeys(kinds):
-        found = case.open_clock(kind)
+        found = _target(case, kind, op, p)
         if found is None:
             continue
         index, clock = found
-        at = _at(op, case, p, calendar)
+        at = _at(op, case, p, calendar, clock)
         if op.op == "pause":
             reason = _resolve(op.reason, p, maps) or "pause"
             if clock.status == "paused" or reason not in rules.pausing_reasons:

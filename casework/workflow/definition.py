@@ -24,6 +24,10 @@ class ClockOp:
     at: str | None = None
     if_rule: str | None = None
     if_input: str | None = None  # the op applies only when this (optional) input was given
+    # "$input": the op acts on the n-th clock of its kind (an int input, 1-based) instead of the
+    # latest open one: several consultations run at once and each answer names its own.
+    which: str | None = None
+    unless_open: str | None = None  # skip the op while a clock of this kind is still open
 
 
 @dataclass(frozen=True)

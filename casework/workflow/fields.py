@@ -6,12 +6,14 @@ the same result as the live move did.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from casework.domain.fees import ART3, BASES, MAX_PAGES
 from casework.domain.outcomes import OUTCOMES, REPLY_OUTCOMES
 from casework.domain.vocabulary import (
     APPLICANT_KINDS,
@@ -72,6 +74,29 @@ def _int(name: str, raw: Any, vocab: Vocab) -> int:
     return value
 
 
+def _count(name: str, raw: Any, vocab: Vocab) -> int:
+    """A number of things (pages): a positive integer without the day-count limit."""
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise _bad(name, f"应为正整数，收到 {raw!r}", "positive integer") from None
+    if not 1 <= value <= MAX_PAGES:
+        raise _bad(name, f"应在 1 至 {MAX_PAGES} 之间，收到 {value}", "positive integer")
+    return value
+
+
+def _fee_basis(name: str, raw: Any, vocab: Vocab) -> str:
+    """One basis of 国办函〔2020〕109号 (code or its Chinese label); two at once break Art. 3."""
+    by_label = {label: code for code, (label, _) in BASES.items()}
+    if isinstance(raw, list | tuple) or (isinstance(raw, str) and re.search(r"[,，、;；+]", raw)):
+        raise _bad(name, "每件申请只能选择一种计收方式", ART3)
+    value = by_label.get(str(raw).strip(), str(raw).strip())
+    if value not in BASES:
+        options = "、".join(f"{code}（{label}）" for code, (label, _) in BASES.items())
+        raise _bad(name, f"计收方式 {raw!r} 不是《办法》规定的标准，可选：{options}", ART3)
+    return value
+
+
 def _money(name: str, raw: Any, vocab: Vocab) -> str:
     try:
         value = Decimal(str(raw).strip())
@@ -114,6 +139,8 @@ PARSERS: dict[str, Callable[[str, Any, Vocab], Any]] = {
     "text_list": _text_list,
     "int": _int,
     "money": _money,
+    "count": _count,
+    "fee_basis": _fee_basis,
     "unit": _unit,
     "channel": _channel,
     "applicant_kind": _choice(APPLICANT_KINDS, "申请人类型"),

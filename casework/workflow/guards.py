@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from casework.domain.case import CaseSnapshot
-from casework.domain.clocks import Calendar, due_date
+from casework.domain.clocks import Calendar, Clock, due_date
 from casework.domain.rules import RuleSet
 from casework.domain.vocabulary import LAWSUIT_RESULTS, REVIEW_RESULTS
 
@@ -46,6 +46,36 @@ def _due_passed(kind: str) -> Callable[[GuardContext], bool]:
         return due is not None and ctx.on > due
 
     return check
+
+
+def _named_consultation(ctx: GuardContext) -> tuple[int, Clock] | None:
+    """The open consultation an answer or a lapse names (``consultation``, 1-based), or the
+    only open one when none is named."""
+    n = ctx.params.get("consultation")
+    if n is None:
+        return ctx.case.open_clock("consultation")
+    found = ctx.case.nth_clock("consultation", n)
+    return found if found is not None and found[1].is_open else None
+
+
+def _consultation_open(ctx: GuardContext) -> bool:
+    if "consultation" not in ctx.rules.clocks:
+        return True  # the rule set has no consultation period (2008): nothing to name
+    return _named_consultation(ctx) is not None
+
+
+def _other_consultations_open(ctx: GuardContext) -> bool:
+    """Another consultation stays open after the named one closes: the case stays 征求意见中."""
+    found = _named_consultation(ctx)
+    return found is not None and ctx.case.open_count("consultation") > 1
+
+
+def _consultation_expired(ctx: GuardContext) -> bool:
+    found = _named_consultation(ctx)
+    if found is None:
+        return False
+    due = due_date(found[1], ctx.calendar)
+    return due is not None and ctx.on > due
 
 
 def _correction_window_open(ctx: GuardContext) -> bool:
@@ -157,7 +187,18 @@ GUARDS: dict[str, Guard] = {
         Guard(
             "consultation_expired",
             "《条例》第三十二条、第三十四条：征求意见期限（15个工作日）尚未届满或本规则未规定期限",
-            _due_passed("consultation"),
+            _consultation_expired,
+        ),
+        Guard(
+            "consultation_open",
+            "《条例》第三十二条、第三十四条：所指的征求意见不存在，或已经答复、已经期满"
+            "（每次征求意见各有编号，见案件的期限列表）",
+            _consultation_open,
+        ),
+        Guard(
+            "other_consultations_open",
+            "还有其他征求意见尚未答复或期满",
+            _other_consultations_open,
         ),
         Guard(
             "fee_allowed",

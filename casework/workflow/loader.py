@@ -190,7 +190,18 @@ def _move(raw: dict[str, Any], index: int, path: str, problems: Problems) -> Mov
     where = f"{path} moves[{index}] {name}"
     clocks = []
     for j, op in enumerate(raw.get("clocks", [])):
-        known = {"op", "clock", "reason", "length", "unit", "at", "if_rule", "if_input"}
+        known = {
+            "op",
+            "clock",
+            "reason",
+            "length",
+            "unit",
+            "at",
+            "if_rule",
+            "if_input",
+            "which",
+            "unless_open",
+        }
         if not isinstance(op, dict):
             problems.add(f"{where} clocks[{j}]", f"期限操作应为表，收到 {op!r}")
             continue
@@ -296,13 +307,19 @@ def check_flow(flow: FlowDef, rules: RuleBook, problems: Problems) -> None:
                     problems.add(mw, f"期限操作引用了未声明的输入 {ref!r}")
             if op.if_input is not None and op.if_input not in m.inputs:
                 problems.add(mw, f"if_input 引用了未声明的输入 {op.if_input!r}")
+            if op.which is not None and m.inputs.get(op.which.removeprefix("$")) != "int":
+                problems.add(
+                    mw, f'which 应为本动作的整数输入（如 "$consultation"），收到 {op.which!r}'
+                )
+            if op.unless_open is not None and op.unless_open not in clock_kinds:
+                problems.add(mw, f"unless_open 引用了未知的期限 {op.unless_open!r}")
             if op.at is not None and op.at.startswith("$"):
                 if m.inputs.get(op.at[1:]) != "date":
                     problems.add(mw, f"at 引用的 {op.at!r} 不是本动作的日期输入")
             elif op.at is not None:
                 how, _, kind = op.at.partition(":")
-                if how not in {"due", "earliest"} or kind not in clock_kinds:
-                    expected = "due:期限、earliest:期限 或 $日期输入"
+                if how not in {"due", "earliest", "union"} or kind not in clock_kinds:
+                    expected = "due:期限、earliest:期限、union:期限 或 $日期输入"
                     problems.add(mw, f"at 应为 {expected}，收到 {op.at!r}")
     for name in flow.move_names:
         variants = flow.variants(name)
