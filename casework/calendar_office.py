@@ -297,7 +297,7 @@ def _recompute_case(
         due_rows.append({"b_id": loaded.clocks[seq].id, "due": due})
     if not changes:
         return None
-    payload = jsonable({"basis": basis, "changes": changes})
+    payload = jsonable({"reason": basis, "changes": changes})
     save_move(
         conn,
         loaded,

@@ -22,8 +22,9 @@ from casework.workflow.apply import Workflow, evolve, prepare
 # The event a due-date recomputation writes (no move of any flow): the state stays, the clocks
 # become what a replay with the calendar in force gives.
 RECOMPUTED = "calendar_recomputed"
+RECOMPUTED_LABEL = "期限重算（节假日安排更新）"
 
-__all__ = ["RECOMPUTED", "Step", "load_events", "replay_events"]
+__all__ = ["RECOMPUTED", "RECOMPUTED_LABEL", "Step", "load_events", "replay_events"]
 
 
 @dataclass(frozen=True)

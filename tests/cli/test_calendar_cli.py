@@ -186,6 +186,8 @@ def test_an_administrator_registers_the_notice_and_the_calendar_follows(
     assert (year["origin"], year["source"]) == ("notice", "测试用虚构通知〔2026〕0号")
     due = cli.ok(None, "calendar", "due", "2026-12-20", "20", "--json").json
     assert due["provisional"] is False
+    timeline = cli.ok("lina", "case", "show", str(case), "--as-of", "2027-01-09").stdout
+    assert "期限重算（节假日安排更新）" in timeline
     listed = cli.ok(None, "calendar", "notice", "list").stdout
     assert "2027年  测试用虚构通知〔2026〕0号（2026-11-20）  赵综合 登记于" in listed
     assert "现行" in listed

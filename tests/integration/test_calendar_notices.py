@@ -101,7 +101,7 @@ def test_registering_the_notice_moves_due_dates_with_an_event_and_a_unit_notice(
     view = engine.case(moved, now=at("2027-01-09"))
     assert view.events[-1].move == "calendar_recomputed"
     assert view.events[-1].payload["changes"][0]["due_after"] == "2027-02-14"
-    assert "测试用虚构通知〔2026〕0号" in view.events[-1].payload["basis"]
+    assert "测试用虚构通知〔2026〕0号" in view.events[-1].payload["reason"]
     assert view.version == versions[moved] + 1
     assert engine.case(same, now=at("2027-01-09")).version == versions[same]
     assert engine.verify() == []
