@@ -9,6 +9,11 @@ for the dialect); only the per-call execution context is skipped. The caller's C
 keeps the transaction: the statements run on its DBAPI connection, inside its BEGIN/COMMIT.
 Driver errors are raised as SQLAlchemy's own exception classes, as ``Connection.execute``
 would raise them.
+
+This leans on SQLAlchemy's compiler internals (``binds``, ``positiontup``, type processors).
+pyproject.toml pins SQLAlchemy to the series it was tested on; should a release still differ,
+a statement whose compilation cannot be read that way falls back to ``Connection.execute``
+(correct, only slower), and ``FAST_PATH = False`` forces the fallback (tests run both paths).
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
 _Processor = Callable[[Any], Any] | None
+# False: every statement goes through Connection.execute (the tests run both paths).
+FAST_PATH = True
+# What reading a compiled statement raises when SQLAlchemy's internals are not as expected.
+_INTERNALS_DIFFER = (AttributeError, KeyError, TypeError, IndexError, ValueError)
 
 
 class _Compiled:
@@ -97,17 +106,38 @@ class _Compiled:
 _ATTRIBUTE = "_casework_compiled"
 
 
-def _compiled(dialect: Dialect, statement: Executable, keys: tuple[str, ...]) -> _Compiled:
-    per_dialect: dict[tuple[Any, tuple[str, ...]], _Compiled] | None = getattr(
+def _compiled(dialect: Dialect, statement: Executable, keys: tuple[str, ...]) -> _Compiled | None:
+    """The statement compiled for the cursor, or None when it must go through
+    ``Connection.execute`` (the fast path is off, or SQLAlchemy's internals differ)."""
+    if not FAST_PATH:
+        return None
+    per_dialect: dict[tuple[Any, tuple[str, ...]], _Compiled | None] | None = getattr(
         dialect, _ATTRIBUTE, None
     )
     if per_dialect is None:
         per_dialect = {}
         setattr(dialect, _ATTRIBUTE, per_dialect)
-    found = per_dialect.get((statement, keys))
-    if found is None:
-        found = per_dialect[(statement, keys)] = _Compiled(statement, keys, dialect)
-    return found
+    key = (statement, keys)
+    if key not in per_dialect:
+        try:
+            per_dialect[key] = _Compiled(statement, keys, dialect)
+        except _INTERNALS_DIFFER:
+            per_dialect[key] = None
+    return per_dialect[key]
+
+
+def _through_connection(
+    conn: Connection,
+    statement: Executable,
+    rows: Sequence[Mapping[str, Any]],
+    many: bool,
+    fetch: bool,
+) -> Any:
+    """The same call through SQLAlchemy's public API (Row objects have the same attributes)."""
+    result = conn.execute(statement, [dict(r) for r in rows] if many else dict(rows[0]))
+    if many:
+        return None
+    return list(result) if fetch else result.rowcount
 
 
 def _run(
@@ -119,6 +149,8 @@ def _run(
     fetch: bool = False,
 ) -> Any:
     compiled = _compiled(conn.dialect, statement, tuple(rows[0]))
+    if compiled is None:
+        return _through_connection(conn, statement, rows, many, fetch)
     parameters = (
         [compiled.parameters(values) for values in rows] if many else compiled.parameters(rows[0])
     )
