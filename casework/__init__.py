@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from casework.domain.roles import Actor
 from casework.errors import (
     CaseworkError,
+    DatabaseUnavailable,
     DefinitionError,
     InvalidInput,
     MoveNotAllowed,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Actor",
     "CaseworkError",
+    "DatabaseUnavailable",
     "DefinitionError",
     "InvalidInput",
     "MoveNotAllowed",

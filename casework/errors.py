@@ -92,3 +92,8 @@ class PermissionDenied(CaseworkError):
 
 class StaleCase(CaseworkError):
     """The case changed since the caller read it; the move was not written."""
+
+
+class DatabaseUnavailable(CaseworkError):
+    """The database cannot be reached, does not exist or refuses us: an operational problem,
+    not a user mistake (the CLI exits with 3). The message names the URL without its password."""

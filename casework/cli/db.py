@@ -15,15 +15,13 @@ def upgrade(db: str = DbOption, states: str = StatesDirOption) -> None:
 
     示例：casework db upgrade --db sqlite:///casework.db
     """
-    from casework.services import sync_units
+    from casework.services import open_engine
     from casework.store import migrate
-    from casework.store.db import create_db_engine
 
-    engine = create_db_engine(db_url(db))
-    migrate.upgrade(engine)
-    count = sync_units(engine, states_dir(states))
+    engine = open_engine(db_url(db), states_dir=states_dir(states), upgrade=True)
+    engine.db.dispose()
     heads = "、".join(sorted(migrate.head_revisions()))
-    typer.echo(f"数据库已升级到 {heads}，载入单位 {count} 个。")
+    typer.echo(f"数据库已升级到 {heads}，载入单位 {len(engine.workflow.units)} 个。")
 
 
 @app.command()
@@ -33,9 +31,11 @@ def current(db: str = DbOption) -> None:
     示例：casework db current --db casework.db
     """
     from casework.store import migrate
-    from casework.store.db import create_db_engine
+    from casework.store.db import check_reachable, create_db_engine
 
-    current = migrate.current_revisions(create_db_engine(db_url(db)))
+    engine = create_db_engine(db_url(db))
+    check_reachable(engine, must_exist=True)
+    current = migrate.current_revisions(engine)
     heads = migrate.head_revisions()
     typer.echo(
         f"当前：{'、'.join(sorted(current)) or '未初始化'}；最新：{'、'.join(sorted(heads))}"

@@ -8,10 +8,17 @@ from typing import Any
 import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer vendors Click
 
-from casework.cli.usage import ChineseGroup, chinese
+from casework.cli.usage import ChineseGroup, chinese, chinese_help
 
 EXIT_FOUND = 1  # a check ran and found problems (verify, states check)
 EXIT_USAGE = 2  # a usage or rule error: nothing was written
+EXIT_UNAVAILABLE = 3  # the database cannot be reached, is missing or refuses us
+
+
+def _exit_code(err: Any) -> int:
+    from casework.errors import DatabaseUnavailable
+
+    return EXIT_UNAVAILABLE if isinstance(err, DatabaseUnavailable) else EXIT_USAGE
 
 
 def _report(err: Any, obj: dict[str, Any] | None) -> None:
@@ -26,7 +33,12 @@ class CaseworkGroup(ChineseGroup):
     unknown command or option, a missing argument), becomes one line on stderr and exit 2.
 
     ``--debug`` (stored in ``ctx.obj``) re-raises so that a developer sees the traceback.
+    Every command of the tree writes its help page in Chinese (``chinese_help``).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_help(self)
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
@@ -37,7 +49,7 @@ class CaseworkGroup(ChineseGroup):
             return super().make_context(info_name, args, parent=parent, **extra)
         except CaseworkError as err:  # the root's own options (casework --bogus)
             _report(err, None)
-            raise typer.Exit(EXIT_USAGE) from None
+            raise typer.Exit(_exit_code(err)) from None
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         from casework.errors import CaseworkError
@@ -50,4 +62,4 @@ class CaseworkGroup(ChineseGroup):
             if (ctx.obj or {}).get("debug"):
                 raise
             _report(chinese(err) if isinstance(err, UsageError) else err, ctx.obj)
-            raise typer.Exit(EXIT_USAGE) from None
+            raise typer.Exit(_exit_code(err)) from None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from casework.errors import InvalidInput
+from casework.errors import DatabaseUnavailable, InvalidInput
 
 # Transactions that write take SQLite's write lock at BEGIN, so two writers queue instead of
 # one failing half-way; reads stay deferred. PostgreSQL ignores the option.
@@ -20,6 +21,44 @@ def normalize_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is refused by create_db_engine with its own message
+        return url
+
+
+def check_reachable(engine: Engine, *, must_exist: bool) -> None:
+    """Connect once, or raise ``DatabaseUnavailable`` in one line: a closed port, an unknown
+    host, a missing PostgreSQL database, no permission, an unusable SQLite path. With
+    ``must_exist`` a SQLite file that is not there is refused instead of being created (a read
+    never creates a database; ``casework db upgrade`` does)."""
+    url = engine.url.render_as_string(hide_password=True)
+    database = engine.url.database
+    if (
+        engine.dialect.name == "sqlite"
+        and must_exist
+        and database not in (None, "", ":memory:")
+        and not Path(database).is_file()
+    ):
+        raise DatabaseUnavailable(
+            f"数据库 {url} 不存在：新建请先运行 casework db upgrade",
+            field="database_url",
+            rule="a read never creates a database",
+        )
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as err:
+        engine.dispose()
+        reason = " ".join(str(err.orig).split())[:300] if err.orig is not None else "未知原因"
+        raise DatabaseUnavailable(
+            f"无法连接数据库 {url}：{reason}",
+            field="database_url",
+            rule="the database must be reachable",
+        ) from None
 
 
 def create_db_engine(url: str) -> Engine:
@@ -60,7 +99,8 @@ def create_db_engine(url: str) -> Engine:
 
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True)
+        # A server that does not answer is reported after 10 s, not after the OS's TCP timeout.
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     raise InvalidInput(
         f"不支持的数据库：{parsed.get_backend_name()}（支持 SQLite 与 PostgreSQL）",
         field="database_url",

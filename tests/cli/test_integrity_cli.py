@@ -48,6 +48,7 @@ def test_upgrade_verify_and_recompute(tmp_path: Path) -> None:
 
 
 def test_commands_refuse_an_uninitialised_database(tmp_path: Path) -> None:
+    (tmp_path / "none.db").touch()  # a file that is not a migrated database
     result = CliRunner().invoke(app, ["verify", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2
     assert "casework db upgrade" in result.output
