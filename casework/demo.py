@@ -22,7 +22,7 @@ from casework.domain.roles import Actor
 from casework.domain.vocabulary import APPLICANT_KINDS
 from casework.errors import CaseworkError, InvalidInput
 from casework.letters.config import ENV_FORMATS
-from casework.organisation import store_directory
+from casework.organisation import sample_directory, store_directory_text
 from casework.services import Engine, open_engine
 from casework.settings import TIMEZONE
 
@@ -297,8 +297,8 @@ class _Planner:
                     day,
                     "fee_notice",
                     who,
-                    amount="100.00",
-                    basis="国办函〔2020〕109号：按件计收",
+                    basis="per_page",
+                    pages=60,
                 )
             )
             if rng.random() < 0.4:
@@ -431,12 +431,8 @@ def run_demo(
     # The directory in force (people for CASEWORK_USER), then the night after the last day:
     # the sweep escalates the cases left overdue and lapses what the applicants let lapse.
     night = datetime.combine(END, time(23, 0), TIMEZONE)
-    store_directory(
-        engine.db,
-        engine.settings.states_dir / "organisation.toml",
-        loaded_by="casework demo",
-        now=night,
-    )
+    text, source = sample_directory(engine.settings.states_dir)  # with the sample staff
+    store_directory_text(engine.db, text, source, loaded_by="casework demo", now=night)
     with _letter_formats(DEMO_LETTER_FORMATS):
         summary = engine.sweep(END, now=night)
     engine.db.dispose()

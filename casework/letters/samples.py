@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from casework.domain import clocks as clk
+from casework.domain import fees
 from casework.domain.case import CaseSnapshot
 from casework.domain.outcomes import OUTCOMES, REPLY_OUTCOMES
 from casework.domain.rules import RuleSet
@@ -48,7 +49,15 @@ PARAMS: dict[str, tuple[str | None, dict[str, Any]]] = {
         },
     ),
     "extension_notice": (None, {"approver": "周主任", "reason": "需调取档案，数量较大"}),
-    "fee_notice": (None, {"amount": "100.00", "basis": "国办函〔2020〕109号：按件计收"}),
+    "fee_notice": (
+        None,
+        {
+            "basis": fees.PER_PAGE,
+            "pages": 120,
+            "amount": "1100.00",
+            "fee_computation": fees.per_page(120).as_record(),
+        },
+    ),
     "reply_disclosed": ("disclosed", {}),
     "reply_partial": (
         "partially_disclosed",

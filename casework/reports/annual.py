@@ -1,4 +1,5 @@
-"""The annual report's tables 三 and 四 for one scope and calendar year, with their checks."""
+"""The annual report's tables 三 and 四 for one scope and calendar year, with their checks, and
+the processing-fee figures of section 六."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from casework.errors import InvalidInput
-from casework.reports import table3, table4
+from casework.reports import fees, table3, table4
 from casework.reports.counting import (
     APPLICATION,
     REOPEN_MOVE,
@@ -16,7 +17,7 @@ from casework.reports.counting import (
     proceeding_facts,
 )
 from casework.reports.model import AnnualReport
-from casework.reports.scope import Scope, resolve_scope
+from casework.reports.scope import Scope, resolve_scope, unit_names
 from casework.store.repository import CASES, EVENTS
 
 FIRST_YEAR = 2008  # the 2008 Regulation took effect on 2008-05-01: no report before it
@@ -36,6 +37,7 @@ def annual_report(
     period = Period.year(year)
     facts = application_facts(engine.workflow.flows[APPLICATION].flow, scope.units)
     proceedings = proceeding_facts(scope.units)
+    names = unit_names(engine)
     with engine.db.connect() as conn:
         t3, suspects = table3.count(conn, facts, period)
         t4 = table4.count(conn, proceedings, period)
@@ -43,7 +45,8 @@ def annual_report(
         # Proceedings are few and found by the flow index: their checks query them directly.
         checks += table4.checks(conn, proceedings, period, t4)
         notes = _notes(conn, scope, period)
-    return AnnualReport(year, scope, t3, t4, checks, notes)
+        section6 = fees.count(conn, scope, period, names)
+    return AnnualReport(year, scope, t3, t4, checks, notes, section6)
 
 
 def _notes(conn: Connection, scope: Scope, period: Period) -> list[str]:

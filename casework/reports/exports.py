@@ -1,4 +1,5 @@
-"""The annual report as a terminal table, CSV, XLSX, JSON or HTML.
+"""The annual report as a terminal table, CSV, XLSX, JSON or HTML, each with section 六's
+information-processing fee figures (casework/reports/fees.py) after table 四.
 
 XLSX and HTML draw the official layout (merged header cells, merged row groups) from
 ``layout``; CSV is flat (the three label levels in three columns) so any tool reads it back.
@@ -12,11 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casework.domain.outcomes import TABLE3_ROWS
+from casework.reports.fees import SECTION_TITLE as FEE_SECTION_TITLE
 from casework.reports.layout import TABLE3_TITLE, TABLE4_TITLE, Grid, grids, label_path
 from casework.reports.model import (
     TABLE3_COLUMN_LABELS,
@@ -51,6 +54,28 @@ def check_lines(report: AnnualReport, limit: int | None = MAX_LISTED) -> list[st
     return lines
 
 
+# ---------------------------------------------------------------- section 六 (fees)
+
+FEE_HEADERS = ("单位", "发出收费通知（件）", "收费通知总金额（元）", "实际收取总金额（元）")
+
+
+def fee_rows(report: AnnualReport) -> list[list[str]]:
+    """Section 六's fee figures: one row per unit where a fee moved, then the scope's total."""
+    rows = [
+        [name, str(f.notices), f"{f.notified:.2f}", f"{f.collected:.2f}"]
+        for _, name, f in report.fees.units
+    ]
+    t = report.fees.total
+    rows.append(
+        [f"合计（{report.scope.label}）", str(t.notices), f"{t.notified:.2f}", f"{t.collected:.2f}"]
+    )
+    return rows
+
+
+def fee_sentence(report: AnnualReport) -> str:
+    return report.fees.sentence(report.scope.label, report.year)
+
+
 # ---------------------------------------------------------------- CSV
 
 
@@ -61,7 +86,8 @@ def table4_headers() -> list[str]:
 
 
 def to_csv(report: AnnualReport) -> str:
-    """Table 三 (label levels in three columns), a blank line, table 四 (one data row)."""
+    """Table 三 (label levels in three columns), a blank line, table 四 (one data row), a blank
+    line, section 六's fee figures (per unit, then the total)."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow([TABLE3_TITLE])
@@ -74,6 +100,10 @@ def to_csv(report: AnnualReport) -> str:
     w.writerow([TABLE4_TITLE])
     w.writerow(table4_headers())
     w.writerow(report.table4.row())
+    w.writerow([])
+    w.writerow([FEE_SECTION_TITLE])
+    w.writerow(FEE_HEADERS)
+    w.writerows(fee_rows(report))
     return out.getvalue()
 
 
@@ -122,10 +152,25 @@ def to_html(report: AnnualReport) -> str:
     )
     notes = "".join(f"<p>{escape(n)}</p>" for n in report.notes)
     tables = "\n".join(_html_table(g) for g in grids(report))
+    fee_cells = "\n".join(
+        "<tr>"
+        + "".join(
+            f'<td class="{"label" if i == 0 else "value"}">{escape(v)}</td>'
+            for i, v in enumerate(row)
+        )
+        + "</tr>"
+        for row in fee_rows(report)
+    )
+    fee_head = "".join(f"<th>{escape(h)}</th>" for h in FEE_HEADERS)
+    section6 = (
+        f'<section class="fees">\n<h2>{escape(FEE_SECTION_TITLE)}</h2>\n'
+        f"<p>{escape(fee_sentence(report))}</p>\n"
+        f"<table>\n<tr>{fee_head}</tr>\n{fee_cells}\n</table>\n</section>"
+    )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title(report))}</title>\n<style>\n{_STYLE}\n</style>\n</head>\n<body>\n"
-        f"<h1>{escape(title(report))}</h1>\n{tables}\n{notes}\n"
+        f"<h1>{escape(title(report))}</h1>\n{tables}\n{section6}\n{notes}\n"
         f'<section class="checks">\n<h2>勾稽关系核对</h2>\n<ul>\n{checks}\n</ul>\n</section>\n'
         "</body>\n</html>\n"
     )
@@ -134,11 +179,12 @@ def to_html(report: AnnualReport) -> str:
 # ---------------------------------------------------------------- XLSX
 
 SHEET_TITLES = ("三、收到和处理申请情况", "四、行政复议行政诉讼情况", "勾稽关系核对")
+FEE_SHEET_TITLE = "六、信息处理费"
 
 
 def write_xlsx(report: AnnualReport, path: Path) -> None:
     """Tables 三 and 四 on a sheet each (row 1 the title, the grid from row 2), checks on a
-    third sheet."""
+    third sheet, section 六's fee figures on a fourth."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Side
 
@@ -171,6 +217,14 @@ def write_xlsx(report: AnnualReport, path: Path) -> None:
     sheets[0].column_dimensions["C"].width = 40
     for i, line in enumerate([*check_lines(report, limit=None), *report.notes], start=1):
         sheets[2].cell(i, 1, line)
+    fees = book.create_sheet(FEE_SHEET_TITLE)
+    fees.cell(1, 1, f"{title(report)}　{FEE_SECTION_TITLE}")
+    fees.cell(2, 1, fee_sentence(report))
+    for r, row in enumerate([list(FEE_HEADERS), *fee_rows(report)], start=3):
+        for c, value in enumerate(row, start=1):
+            numeric = r > 3 and c > 1
+            fees.cell(r, c, (int(value) if c == 2 else Decimal(value)) if numeric else value)
+    fees.column_dimensions["A"].width = 30
     book.save(path)
 
 
@@ -232,6 +286,13 @@ def print_table(report: AnnualReport) -> None:
     for block, label in TABLE4_BLOCKS.items():
         t4.add_row(label, *(str(report.table4.cells[block][r]) for r in TABLE4_RESULTS))
     console.print(t4)
+    t6 = Table(title=FEE_SECTION_TITLE)
+    for i, header in enumerate(FEE_HEADERS):
+        t6.add_column(header, justify="left" if i == 0 else "right")
+    for row in fee_rows(report):
+        t6.add_row(*row)
+    console.print(t6)
+    console.print(fee_sentence(report))
     for note in report.notes:
         console.print(note)
     console.print("[bold]勾稽关系核对[/]")

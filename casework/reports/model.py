@@ -7,6 +7,7 @@ from typing import Any
 
 from casework.domain.outcomes import TABLE3_ROWS
 from casework.domain.vocabulary import APPLICANT_KINDS
+from casework.reports.fees import FeeSection
 from casework.reports.scope import Scope
 
 TOTAL = "total"
@@ -82,6 +83,7 @@ class AnnualReport:
     table4: Table4
     checks: list[Check]
     notes: list[str]
+    fees: FeeSection = field(default_factory=FeeSection)  # section 六: processing fees
 
     @property
     def passed(self) -> bool:
@@ -110,6 +112,7 @@ class AnnualReport:
                 block: {"label": label, "values": dict(self.table4.cells[block])}
                 for block, label in TABLE4_BLOCKS.items()
             },
+            "fees": self.fees.to_dict(),
             "checks": [asdict(c) for c in self.checks],
             "passed": self.passed,
             "notes": list(self.notes),

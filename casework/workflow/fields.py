@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -161,6 +161,8 @@ PARSERS: dict[str, Callable[[str, Any, Vocab], Any]] = {
 
 def parse_date(name: str, raw: Any) -> date:
     """A date given by a user: a ``date`` or an ISO ``YYYY-MM-DD`` string."""
+    if isinstance(raw, datetime):  # a subclass of date, but a moment, not a day
+        raise _bad(name, f"应为日期（date 或 YYYY-MM-DD），收到时间 {raw!r}", "date YYYY-MM-DD")
     if isinstance(raw, date):
         return raw
     try:

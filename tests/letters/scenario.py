@@ -72,7 +72,7 @@ def every_kind(engine: Any) -> dict[str, Any]:
     c = register(engine).id
     move(engine, c, "extend", "2026-03-20", approver="周主任", reason="需调取档案，数量较大")
     c = register(engine).id
-    move(engine, c, "fee_notice", "2026-03-05", amount="100", basis="国办函〔2020〕109号：按件计收")
+    move(engine, c, "fee_notice", "2026-03-05", basis="per_page", pages=40)
     move(engine, c, "fee_lapsed", "2026-04-03")
     reply(
         engine,

@@ -38,7 +38,7 @@ NOTE = (
 )
 # Kinds that print a due date with the mark and the note.
 MARKED = ("extension_notice", "correction_notice", "fee_notice", "forwarding_slip")
-FEE = {"amount": "100", "basis": "国办函〔2020〕109号：按件计收"}
+FEE = {"basis": "per_page", "pages": 40}
 
 
 @pytest.fixture(autouse=True, scope="module")

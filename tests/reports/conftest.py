@@ -77,9 +77,7 @@ def conclude(engine: Any, case_id: int, outcome: str, on: str, unit: str = "czj"
         )
         engine.move(case_id, "correction_lapsed", who, on=on, now=NOW)
     elif outcome == "other_fee_unpaid":
-        engine.move(
-            case_id, "fee_notice", who, on=received, now=NOW, amount="100", basis="按件计收"
-        )
+        engine.move(case_id, "fee_notice", who, on=received, now=NOW, basis="per_page", pages=40)
         engine.move(case_id, "fee_lapsed", who, on=on, now=NOW)
     elif outcome == "other_withdrawn":
         engine.move(case_id, "withdraw", who, on=on, now=NOW, reason="申请人书面撤回")

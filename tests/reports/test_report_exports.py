@@ -77,7 +77,7 @@ def test_xlsx_has_the_official_merges_and_the_numbers(report, tmp_path: Path) ->
     path = tmp_path / "年报.xlsx"
     exports.write_xlsx(report, path)
     book = load_workbook(path)
-    t3, t4, checks = book.worksheets
+    t3, t4, checks, _fees = book.worksheets
     assert {str(r) for r in t3.merged_cells.ranges} == TABLE3_MERGES
     assert {str(r) for r in t4.merged_cells.ranges} == TABLE4_MERGES
     assert t3["A2"].value == TABLE3_NOTE
@@ -158,7 +158,7 @@ def test_html_has_the_same_layout_and_numbers(report) -> None:
     page = exports.to_html(report)
     parser = _Tables()
     parser.feed(page)
-    (t3_rows, t4_rows) = parser.tables
+    t3_rows, t4_rows, _fees = parser.tables
     t3, t3_spans = expand(t3_rows)
     t4, t4_spans = expand(t4_rows)
     assert _as_xlsx_ranges(t3_spans) == TABLE3_MERGES
