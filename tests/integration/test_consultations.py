@@ -30,10 +30,14 @@ def clock(view, kind: str, n: int = 1):  # type: ignore[no-untyped-def]
     return [c for c in view.clocks if c.kind == kind][n - 1]
 
 
-def two_consultations(engine) -> int:  # type: ignore[no-untyped-def]
-    case = engine.register(
+def received(engine) -> int:  # type: ignore[no-untyped-def]
+    return engine.register(
         CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT
     ).id
+
+
+def two_consultations(engine) -> int:  # type: ignore[no-untyped-def]
+    case = received(engine)
     engine.move(
         case,
         "consult",
@@ -138,9 +142,7 @@ def test_each_consultation_gets_its_letter_and_its_line_in_the_timeline(engine) 
 
 
 def test_a_single_open_consultation_is_named_in_the_event_without_being_typed(engine) -> None:
-    case = engine.register(
-        CENTRE, on="2026-03-02", now=NOW, channel="window", unit="czj", **APPLICANT
-    ).id
+    case = received(engine)
     engine.move(
         case,
         "consult",

@@ -167,6 +167,21 @@ def test_decision_correcting_the_reply_reopens_the_case(engine) -> None:
     assert engine.verify() == []
 
 
+def order_redo(engine, review_id: int, number: str, days: int, unit: str):  # type: ignore[no-untyped-def]
+    """The review body orders a new reply within ``days`` (行政复议法 Art. 66) on 2026-04-20."""
+    return engine.move(
+        review_id,
+        "decide",
+        LEGAL,
+        on="2026-04-20",
+        now=NOW,
+        result="ordered_to_act",
+        decision_number=number,
+        deadline_days=days,
+        deadline_unit=unit,
+    )
+
+
 def test_a_period_ordered_by_a_decision_cannot_be_extended(engine) -> None:
     # 2019 Art. 33(2) extends "前款规定的期限", the statutory 20 working days; a period a review
     # decision (行政复议法 Art. 66) or a judgment (行政诉讼法 Art. 72) orders is the deciding
@@ -175,17 +190,7 @@ def test_a_period_ordered_by_a_decision_cannot_be_extended(engine) -> None:
     review = open_review(
         engine, case, LEGAL, on="2026-03-02", now=NOW, **REVIEW, accepted_on="2026-02-27"
     )
-    engine.move(
-        review.id,
-        "decide",
-        LEGAL,
-        on="2026-04-20",
-        now=NOW,
-        result="ordered_to_act",
-        decision_number="硚政复决〔2026〕8号",
-        deadline_days=15,
-        deadline_unit="calendar_days",
-    )
+    order_redo(engine, review.id, "硚政复决〔2026〕8号", 15, "calendar_days")
     reopened = engine.case(case, now=NOW)
     assert clock(reopened, "reply").due_on == date(2026, 5, 6)  # 04-20 + 15 = 05-05, 劳动节
     assert "extend" not in engine.case(case, actor=CLERK, now=NOW).allowed_moves
@@ -490,17 +495,7 @@ def test_order_to_reply_after_a_failure_to_reply_resets_the_open_case(engine) ->
     )  # reply due 03-30, never answered
     failure = {**REVIEW, "ground": "failure_to_reply"}
     review = open_review(engine, view.id, LEGAL, on="2026-04-01", now=NOW, **failure)
-    engine.move(
-        review.id,
-        "decide",
-        LEGAL,
-        on="2026-04-20",
-        now=NOW,
-        result="ordered_to_act",
-        decision_number="硚政复决〔2026〕11号",
-        deadline_days=10,
-        deadline_unit="working_days",
-    )
+    order_redo(engine, review.id, "硚政复决〔2026〕11号", 10, "working_days")
     case = engine.case(view.id, now=NOW)
     assert case.state == "in_progress"
     replies = [c for c in case.clocks if c.kind == "reply"]
