@@ -49,6 +49,7 @@ POSITIONS = {
 # Positions held by a person; the others name a unit or an office (a body with a mailbox).
 PERSON_POSITIONS = frozenset({"director", "duty_office_head"})
 FILE_NAME = "organisation.toml"
+SAMPLE_FILE_NAME = "sample_staff.toml"  # the sample staff: casework directory load --sample
 PLACEHOLDER_DOMAIN = ".example"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
@@ -86,6 +87,7 @@ class Person:
     office: str | None
     contact: Contact
     from_seed: bool = True
+    sample: bool = False  # one of the sample staff (states/sample_staff.toml), not a real person
 
 
 @dataclass(frozen=True)
@@ -311,6 +313,7 @@ def _person(p: dict[str, Any], where: str, problems: Problems) -> Person:
         office=p.get("office"),
         contact=_contact(p, where, problems),
         from_seed=p.get("from_seed", True),
+        sample=p.get("sample", False) is True,
     )
 
 
@@ -516,11 +519,34 @@ def directory_in_force(db: DbEngine, states_dir: Path) -> Directory:
     return directory_from_text(text, f"数据库中的名录（载入自 {source}）")
 
 
+def sample_directory(states_dir: Path, base: Path | None = None) -> tuple[str, str]:
+    """The text and source of a directory with the sample staff: ``base`` (default the states
+    directory's organisation.toml) followed by the states directory's sample_staff.toml (only
+    ``[[people]]`` entries), one TOML document that ``directory_in_force`` reads back whole."""
+    base = directory_path(base if base is not None else states_dir)
+    sample = states_dir / SAMPLE_FILE_NAME
+    read_toml(base)
+    read_toml(sample)
+    text = base.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + sample.read_text("utf-8")
+    return text, f"{base} + {sample}（示例人员）"
+
+
 def store_directory(
     db: DbEngine, path: Path, *, loaded_by: str, now: datetime
 ) -> tuple[Directory, dict[str, int]]:
-    """Validate a directory file and make it the one in force: units and people are upserted
-    (people no longer listed are deactivated, never deleted: events name them), and the file is
+    """Validate a directory file and make it the one in force (see ``store_directory_text``)."""
+    path = directory_path(path)
+    read_toml(path)
+    return store_directory_text(
+        db, path.read_text(encoding="utf-8"), str(path), loaded_by=loaded_by, now=now
+    )
+
+
+def store_directory_text(
+    db: DbEngine, text: str, source: str, *, loaded_by: str, now: datetime
+) -> tuple[Directory, dict[str, int]]:
+    """Validate a directory and make it the one in force: units and people are upserted
+    (people no longer listed are deactivated, never deleted: events name them), and the text is
     kept as a new directory version. A unit that has cases may not disappear."""
     from sqlalchemy import func, insert, select, update
 
@@ -531,10 +557,7 @@ def store_directory(
 
     units_t = UnitRow.__table__  # type: ignore[attr-defined]
     people_t = PersonRow.__table__  # type: ignore[attr-defined]
-    path = directory_path(path)
-    read_toml(path)
-    text = path.read_text(encoding="utf-8")
-    d = directory_from_text(text, str(path))
+    d = directory_from_text(text, source)
     counts = {"units": 0, "people": 0, "deactivated": 0}
     with db.execution_options(**WRITE).begin() as conn:
         used = conn.execute(
@@ -546,7 +569,7 @@ def store_directory(
         if missing:
             raise DefinitionError(
                 f"名录删去了仍有案件的单位：{'、'.join(missing)}；这些案件将没有督办路线",
-                path=str(path),
+                path=source,
                 field="units",
                 rule="every unit with cases keeps an escalation route",
             )
@@ -591,7 +614,7 @@ def store_directory(
             counts["deactivated"] = result.rowcount
         conn.execute(
             insert(DIRECTORY_VERSIONS).values(
-                sha256=d.sha256, source=str(path), text=text, loaded_at=now, loaded_by=loaded_by
+                sha256=d.sha256, source=source, text=text, loaded_at=now, loaded_by=loaded_by
             )
         )
     return d, counts

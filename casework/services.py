@@ -16,6 +16,14 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy import Engine as DbEngine
 
+from casework import fees
+from casework.boundary import (
+    check_actor,
+    check_case_id,
+    check_filters,
+    check_now,
+    check_version,
+)
 from casework.calendar_office import recompute as recompute_calendar
 from casework.calendar_sources import load_calendar
 from casework.domain import clocks as clk
@@ -28,7 +36,7 @@ from casework.replay import load_events, replay_events
 from casework.settings import TIMEZONE, Settings
 from casework.store import migrate
 from casework.store.calendar_store import notices_in_force
-from casework.store.db import WRITE, create_db_engine
+from casework.store.db import WRITE, check_reachable, create_db_engine
 from casework.store.repository import (
     CASES,
     CLOCKS,
@@ -78,10 +86,7 @@ class Clock:
 
     @classmethod
     def of(cls, now: datetime | None) -> Clock:
-        now = now or datetime.now(TIMEZONE)
-        if now.tzinfo is None:
-            raise InvalidInput("now 必须带时区", field="now", rule="timezone-aware time")
-        return cls(now.astimezone(TIMEZONE))
+        return cls((check_now(now) or datetime.now(TIMEZONE)).astimezone(TIMEZONE))
 
     @property
     def today(self) -> date:
@@ -192,6 +197,12 @@ class Engine:
         parent_id: int | None = None,
     ) -> CaseView:
         clock = Clock.of(now)
+        check_actor(actor)
+        if case_id is not None:
+            check_case_id(case_id)
+        if parent_id is not None:
+            check_case_id(parent_id, "parent")
+        check_version(expected_version)
         day = parse_date("on", on) if on is not None else clock.today
         with self._writer.begin() as conn:
             loaded = load_case(conn, case_id) if case_id is not None else None
@@ -217,11 +228,24 @@ class Engine:
                 case_id,
                 parent.snapshot if parent else None,
             )
+            if prepared.move.name in fees.PRICED_MOVES and before.flow == APPLICATION:
+                self._price(conn, case_id, before, prepared)
             after = evolve(self.workflow, before, prepared)
             new_id, version = self._save(conn, loaded, before, after, prepared, actor, clock)
             if prepared.move.parent is not None and parent is not None:
                 self._parent_move(conn, parent, prepared, actor, clock)
         return self._view(new_id, version, after, clock.today)
+
+    def _price(
+        self, conn: Connection, case_id: int | None, case: CaseSnapshot, prepared: PreparedMove
+    ) -> None:
+        """Compute a fee from the database and the 办法 (casework/fees.py); the result is
+        recorded in the event so that replay needs no query."""
+        try:
+            fees.price(conn, case_id, case, prepared.params)
+        except CaseworkError as err:
+            err.case, err.move, err.state = case_id, prepared.move.name, case.state
+            raise
 
     def _save(
         self,
@@ -361,6 +385,9 @@ class Engine:
     ) -> CaseView:
         """A case with its clocks, its timeline and (given an actor) the moves open to them."""
         clock = Clock.of(now)
+        check_case_id(case_id)
+        if actor is not None:
+            check_actor(actor)
         with self.db.connect() as conn:
             loaded = load_case(conn, case_id)
             parent = self._parent_of(conn, loaded.snapshot)
@@ -394,6 +421,7 @@ class Engine:
 
     def children(self, case_id: int) -> list[int]:
         """The reviews and lawsuits about a case."""
+        check_case_id(case_id)
         with self.db.connect() as conn:
             query = select(CASES.c.id).where(CASES.c.parent_id == case_id).order_by(CASES.c.id)
             return list(conn.scalars(query))
@@ -415,6 +443,14 @@ class Engine:
         notice) drop out once their window has closed: missing them is no breach.
         """
         clock = Clock.of(now)
+        check_filters(
+            unit=unit,
+            flow=flow,
+            flows=self.workflow.flows,
+            overdue=overdue,
+            due_within=due_within,
+            limit=limit,
+        )
         query = (
             select(
                 CASES.c.id,
@@ -620,6 +656,7 @@ def open_engine(
         templates_dir=base.templates_dir,
     )
     db = create_db_engine(settings.database_url)
+    check_reachable(db, must_exist=not upgrade)
     if upgrade:
         migrate.upgrade(db)
         sync_units(db, settings.states_dir)

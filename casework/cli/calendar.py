@@ -190,8 +190,9 @@ def show(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
 
-    from rich.console import Console
     from rich.table import Table
+
+    from casework.cli.common import clerk_console
 
     title = f"{schedule.year}年 放假与调休安排" + ("（暂定）" if schedule.provisional else "")
     table = Table(title=title)
@@ -208,7 +209,7 @@ def show(
             ORIGINS[sched.origin],
             style=style,
         )
-    Console().print(table)
+    clerk_console().print(table)
     typer.echo(f"全年工作日：{working_days} 天")
     origin = "" if schedule.provisional else f"（{ORIGINS[schedule.origin]}）"
     typer.echo(f"来源：{schedule.source}{origin}")

@@ -12,14 +12,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from casework.cli.common import DbOption, JsonOption, print_json
+from casework.cli.common import DbOption, JsonOption, clerk_console, print_json
 from casework.cli.masking import masked, masked_case
 from casework.cli.session import AsCode, AsOf, as_of_now, parse_case_id, parse_number, session
 from casework.cli.usage import ChineseCommand, ChineseGroup
-from casework.glossary import label
+from casework.glossary import choice_labels, label
 
 if TYPE_CHECKING:
     from casework.cli.session import Session
@@ -85,6 +84,10 @@ class Labels:
         return f"{code} {self.units.get(code, '')}".strip() if code else "待转办"
 
     def move(self, flow: str, name: str) -> str:
+        from casework.replay import RECOMPUTED, RECOMPUTED_LABEL
+
+        if name == RECOMPUTED:  # written by the calendar recompute, no move of the flow
+            return RECOMPUTED_LABEL
         variants = self.engine.workflow.flows[flow].flow.variants(name)
         return variants[-1].label if variants else name
 
@@ -105,17 +108,52 @@ class Labels:
         spec = self.engine.workflow.rules[flow].named(rule_set).channels.get(code)
         return spec.label if spec else code
 
+    def input_types(self, flow: str) -> dict[str, str]:
+        """The type of each input of the flow's moves (``outcome = "reply_outcome"``), and of
+        the details derived from them (``first_result`` is a ``result``)."""
+        types = {
+            n: t for m in self.engine.workflow.flows[flow].flow.moves for n, t in m.inputs.items()
+        }
+        if "result" in types:
+            types.update(first_result=types["result"], final_result=types["result"])
+            types["category"] = "result_category"
+        return types
+
+    def payload(self, flow: str, rule_set: str, payload: dict[str, Any]) -> str:
+        """An event's contents or a case's details as a clerk reads them: Chinese names and
+        Chinese values (``办理结果：公开``, not ``outcome: disclosed``). Keys starting with ``_``
+        (values copied from the parent case for replay) are left out."""
+        types, choices = self.input_types(flow), choice_labels()
+
+        def value(name: str, raw: Any) -> str:
+            kind = types.get(name)
+            if raw is None:
+                return "—"
+            if isinstance(raw, bool):
+                return "是" if raw else "否"
+            if isinstance(raw, list):
+                return "、".join(value(name, item) for item in raw)
+            if isinstance(raw, dict):  # a recomputed clock: its label and its due dates
+                return f"{raw.get('label', '')} {raw.get('due_before')}→{raw.get('due_after')}"
+            if kind == "channel":
+                return self.channel(flow, rule_set, raw)
+            if kind == "unit":
+                return self.unit(raw)
+            return choices.get(kind or "", {}).get(raw, str(raw))
+
+        return "；".join(
+            f"{label(k)}：{value(k, v)}" for k, v in payload.items() if not k.startswith("_")
+        )
+
 
 def _outcome(code: str | None) -> str:
+    """An application's outcome, or a proceeding's result category (维持 / 纠正 / 其他)."""
     from casework.domain.outcomes import OUTCOMES
+    from casework.domain.vocabulary import RESULT_CATEGORIES
 
-    return OUTCOMES[code].label if code in OUTCOMES else (code or "—")
-
-
-def _payload(payload: dict[str, Any]) -> str:
-    return "；".join(
-        f"{label(k)}：{'、'.join(v) if isinstance(v, list) else v}" for k, v in payload.items()
-    )
+    if code in OUTCOMES:
+        return OUTCOMES[code].label
+    return RESULT_CATEGORIES.get(code or "", code or "—")
 
 
 def _clock_left(clock: dict[str, Any]) -> tuple[str, str | None]:
@@ -142,7 +180,7 @@ def print_case(data: dict[str, Any], labels: Labels, *, timeline: bool = True) -
     from casework.cli.actions import command_for
     from casework.domain.vocabulary import APPLICANT_KINDS
 
-    console = Console()
+    console = clerk_console()
     f, flow = data["fields"], data["flow"]
     console.print(
         f"[bold]案件 {data['id']}[/]  {data['state_label']}（{data['state']}）  "
@@ -160,7 +198,8 @@ def print_case(data: dict[str, Any], labels: Labels, *, timeline: bool = True) -
     )
     console.print(f"申请内容：{f['request']}")
     if data["details"]:
-        console.print(f"详情：{_payload(data['details'])}", soft_wrap=True, markup=False)
+        details = labels.payload(flow, data["rule_set"], data["details"])
+        console.print(f"详情：{details}", soft_wrap=True, markup=False)
     clocks = Table(title="期限")
     for column in ("期限", "状态", "起算", "届满", "剩余"):
         clocks.add_column(column, no_wrap=True)
@@ -189,7 +228,8 @@ def print_case(data: dict[str, Any], labels: Labels, *, timeline: bool = True) -
                 soft_wrap=True,
             )
             if e["payload"]:
-                console.print(f"     {_payload(e['payload'])}", soft_wrap=True, markup=False)
+                contents = labels.payload(flow, data["rule_set"], e["payload"])
+                console.print(f"     {contents}", soft_wrap=True, markup=False)
     allowed = data["allowed_moves"]
     console.print("你可以办理：" + ("" if allowed else "无"))
     for move in allowed:
@@ -345,7 +385,7 @@ def worklist(
         for r in rows:
             table.add_row(
                 str(r["case_id"]),
-                r["unit"] or "待转办",
+                labels.unit(r["unit"]),
                 r["state_label"],
                 r["applicant_name"],
                 labels.clock(r["clock"]),
@@ -353,7 +393,7 @@ def worklist(
                 _short_days(r["days_left"]),
                 style=URGENCY_STYLE[r["urgency"]],
             )
-        Console().print(table)
+        clerk_console().print(table)
         typer.echo(f"共 {len(rows)} 件。")
         if any(r["provisional"] for r in rows):
             typer.echo(
@@ -496,5 +536,5 @@ def find(
                 r["request"],
                 _outcome(r["outcome"]),
             )
-        Console().print(table)
+        clerk_console().print(table)
         typer.echo(f"共 {len(rows)} 件。")

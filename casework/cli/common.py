@@ -15,6 +15,7 @@ StatesDirOption = typer.Option(
     None, "--states-dir", help="规则目录（默认取 CASEWORK_STATES_DIR，否则随软件发布的 states/）。"
 )
 JsonOption = typer.Option(False, "--json", help="以 JSON 输出（供脚本使用）。")
+PIPED_WIDTH = 10_000  # columns of output that is not a terminal: no value is ever cut
 
 
 def db_url(value: str | None) -> str:
@@ -38,6 +39,18 @@ def open_engine(db: str | None, states: Path | None = None):  # type: ignore[no-
     from casework.services import open_engine as _open
 
     return _open(db_url(db), states_dir=states_dir(states))
+
+
+def clerk_console(*, stderr: bool = False, **options: Any):  # type: ignore[no-untyped-def]
+    """A rich console for what a clerk reads. On a terminal, tables and long lines fit its width;
+    piped or redirected (``| cat``, ``> file``, a test's runner) rich would assume 80 columns and
+    cut values (``硚财政依申登〔202…``), so every value is printed whole instead."""
+    from rich.console import Console
+
+    out = Console(stderr=stderr, **options)
+    if out.is_terminal:
+        return out
+    return Console(stderr=stderr, width=PIPED_WIDTH, **options)
 
 
 def print_json(data: Any) -> None:

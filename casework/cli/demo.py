@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from casework.cli.common import clerk_console
+
 
 def demo(
     db: Path = typer.Option(Path("casework-demo.db"), "--db", help="演示数据库文件（SQLite）。"),
@@ -27,7 +29,7 @@ def demo(
     from casework.domain.outcomes import OUTCOMES, ROWS_BY_KEY
     from casework.services import open_engine
 
-    console = Console()
+    console = clerk_console()
     result = run_demo(
         db,
         seed=seed,
@@ -63,7 +65,10 @@ def demo(
             console.print(f"  - {line}")
     _print_proceedings_letters_sweep(console, engine, result)
     reader = f"CASEWORK_USER={result.reader}"
-    console.print("接下来可以看（演示库已载入组织名录；xugang 为区政府办主任，可查阅全部案件）：")
+    console.print(
+        "接下来可以看（演示库已载入组织名录和示例人员：xugang 为区政府办主任，可查阅全部案件；"
+        "lina 为区财政局经办人（示例））："
+    )
     console.print(f"  {reader} casework worklist --overdue --as-of {result.as_of} --db {db}")
     console.print(f"  {reader} casework case show 1 --as-of {result.as_of} --db {db}")
     period = f"--from 2026-01-01 --to {result.as_of}"

@@ -7,11 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from casework.cli.common import DbOption, JsonOption, StatesDirOption, open_engine, print_json
+from casework.cli.common import (
+    DbOption,
+    JsonOption,
+    StatesDirOption,
+    clerk_console,
+    open_engine,
+    print_json,
+)
 from casework.cli.errors import EXIT_FOUND
+from casework.domain.roles import ROLES
 
 directory_app = typer.Typer(help="组织名录：单位、人员、战线与督办路线。", no_args_is_help=True)
 outbox_app = typer.Typer(help="发件箱：督办通知的发送情况。", no_args_is_help=True)
@@ -67,7 +74,7 @@ def directory_show(
             }
         )
         return
-    console = Console()
+    console = clerk_console()
     console.print(f"名录来源：{d.source}")
     units = Table("代码", "单位", "类别", "序号", "联系", "督办路线", title="主体单位")
     for u in d.units.values():
@@ -96,6 +103,78 @@ def directory_show(
         who = d.position(name)
         posts.add_row(label, who.name, who.address)
     console.print(posts)
+    people = Table("代码", "姓名", "角色", "单位或机构", "职务", title="人员（CASEWORK_USER）")
+    for person in d.people.values():
+        people.add_row(
+            person.code,
+            person.name + ("（示例）" if person.sample else ""),
+            ROLES[person.role].label if person.role in ROLES else person.role,
+            person.unit or person.office or "—",
+            person.title,
+        )
+    console.print(people)
+    if any(person.sample for person in d.people.values()):
+        console.print("标“示例”的人员来自 states/sample_staff.toml，不是真实人员，仅供试用。")
+
+
+def _migrated(db: str | None):  # type: ignore[no-untyped-def]
+    """The database engine if the database exists and is migrated, else None (a SQLite file
+    that does not exist is not created)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from casework.cli.common import db_url
+    from casework.store import migrate
+    from casework.store.db import create_db_engine
+
+    url = db_url(db)
+    engine = create_db_engine(url)
+    if engine.url.get_backend_name() == "sqlite":
+        name = engine.url.database
+        if not name or name == ":memory:" or not Path(name).exists():
+            engine.dispose()
+            return None
+    try:
+        if migrate.is_current(engine):
+            return engine
+    except SQLAlchemyError:  # an unreachable server or a file that is not a database
+        pass
+    engine.dispose()
+    return None
+
+
+def units(db: str = DbOption, states: Path = StatesDirOption, as_json: bool = JsonOption) -> None:
+    """列出主体单位及其代码（--unit、导入文件的“承办单位”列用代码或名称）。
+
+    数据库已初始化时列出生效中的名录（最近一次 casework directory load），否则列出
+    states/organisation.toml 中的单位。
+
+    示例：casework units --json
+    """
+    from casework.cli.common import states_dir
+    from casework.organisation import directory_in_force, load_directory
+
+    folder = states_dir(states)
+    engine = _migrated(db)
+    try:
+        d = directory_in_force(engine, folder) if engine else load_directory(folder)
+    finally:
+        if engine is not None:
+            engine.dispose()
+    groups = {"key": "重点部门", "related": "相关部门", "street": "街道办事处", "zone": "开发区"}
+    rows = [
+        {"code": u.code, "name": u.name, "group": u.group, "seed_number": u.seed_number}
+        for u in d.units.values()
+    ]
+    if as_json:
+        print_json({"source": d.source, "count": len(rows), "units": rows})
+        return
+    table = Table("代码", "单位", "类别", "通知序号", title="主体单位")
+    for r in rows:
+        table.add_row(
+            r["code"], r["name"], groups.get(r["group"], r["group"]), r["seed_number"] or "—"
+        )
+    clerk_console().print(table)
+    typer.echo(f"共 {len(rows)} 个单位（{d.source}）。")
 
 
 @directory_app.command("check")
@@ -161,26 +240,58 @@ def directory_check(
 
 @directory_app.command("load")
 def directory_load(
-    file: Path = typer.Argument(..., help="名录文件（TOML，格式同 states/organisation.toml）。"),
+    file: Path = typer.Argument(
+        None, help="名录文件（TOML，格式同 states/organisation.toml）；用 --sample 时可省略。"
+    ),
+    sample: bool = typer.Option(
+        False,
+        "--sample",
+        help="同时载入示例人员（states/sample_staff.toml：56 家单位各一名经办人及综合科、"
+        "政务服务中心、总值班室、法制办、信息公开工作机构负责人、审计人员），供试用。",
+    ),
     db: str = DbOption,
     states: Path = StatesDirOption,
 ) -> None:
     """校验并载入名录：写入单位与人员（不在名录中的人员停用），此后督办按新名录发送。
+
+    新装的系统只有通知中的七位人员，没有能登记、办理的经办人：--sample 载入随软件发布的
+    示例人员（李娜 lina 为区财政局经办人，赵综合 zonghe 为综合科……），可立即试用。示例人员
+    不是真实人员；正式使用前载入真实名录，示例人员随之停用。
+
+    示例：casework directory load --sample
 
     示例：casework directory load states/organisation.toml
     """
     import getpass
     import os
 
-    from casework.organisation import store_directory
+    from casework.errors import InvalidInput
+    from casework.organisation import sample_directory, store_directory, store_directory_text
 
+    if file is None and not sample:
+        raise InvalidInput(
+            "缺少名录文件 FILE（或用 --sample 载入示例人员）", field="FILE", rule="directory file"
+        )
     engine = open_engine(db, states)
     who = os.environ.get("CASEWORK_USER") or getpass.getuser()
-    d, counts = store_directory(engine.db, file, loaded_by=who, now=_now())
+    if sample:
+        text, source = sample_directory(engine.settings.states_dir, file)
+        d, counts = store_directory_text(engine.db, text, source, loaded_by=who, now=_now())
+    else:
+        d, counts = store_directory(engine.db, file, loaded_by=who, now=_now())
     typer.echo(
         f"名录已载入并生效：单位 {counts['units']} 个，人员 {counts['people']} 人，"
         f"停用 {counts['deactivated']} 人，战线 {len(d.lines)} 条（{d.sha256[:12]}）。"
     )
+    samples = [p for p in d.people.values() if p.sample]
+    if samples:
+        typer.echo(
+            f"其中示例人员 {len(samples)} 人（不是真实人员，仅供试用），例如："
+            + "、".join(
+                f"{p.code}（{p.name}，{p.title.removeprefix('示例：')}）" for p in samples[:3]
+            )
+            + "；全部见 casework directory show。正式使用前请载入真实名录。"
+        )
 
 
 # ---------------------------------------------------------------- sweep
@@ -206,7 +317,7 @@ def sweep(
     if as_json:
         print_json(summary.to_dict())
         return
-    console = Console()
+    console = clerk_console()
     if summary.skipped:
         console.print(f"未执行：{summary.skipped}")
         return
@@ -282,7 +393,7 @@ def outbox_list(
             r.subject,
             r.last_error or "",
         )
-    Console().print(table)
+    clerk_console().print(table)
     typer.echo(f"共 {len(rows)} 条。")
 
 
@@ -347,5 +458,6 @@ def register(root: typer.Typer) -> None:
     """Add this feature's commands to the root command."""
     root.add_typer(directory_app, name="directory")
     root.add_typer(outbox_app, name="outbox")
+    root.command("units")(units)
     root.command("sweep")(sweep)
     root.command("scheduler")(scheduler)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from casework.cli.common import DbOption, JsonOption, print_json
+from casework.cli.common import DbOption, JsonOption, clerk_console, print_json
 from casework.cli.errors import EXIT_FOUND
 from casework.cli.session import AsCode
 
@@ -81,7 +81,7 @@ def import_file(
 
 
 def _print(result) -> None:  # type: ignore[no-untyped-def]
-    out = Console()
+    out = clerk_console()
     if result.rejected:
         table = Table("行号", "平台编号", "申请人", "字段", "原因", title="未登记的行")
         for r in result.rejected:

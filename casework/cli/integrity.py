@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from casework.cli.common import DbOption, JsonOption, open_engine, print_json
+from casework.cli.common import DbOption, JsonOption, clerk_console, open_engine, print_json
 from casework.cli.errors import EXIT_FOUND
 
 clocks_app = typer.Typer(help="期限：重新计算。", no_args_is_help=True)
@@ -25,7 +24,7 @@ def verify(db: str = DbOption, as_json: bool = JsonOption) -> None:
         table = Table("案件", "项目", "库中记录", "重放结果", title="校验发现差异")
         for d in found:
             table.add_row(str(d.case_id), d.what, str(d.stored), str(d.replayed))
-        Console().print(table)
+        clerk_console().print(table)
     else:
         typer.echo("校验通过：全部案件的事件链、状态与期限一致。")
     if found:

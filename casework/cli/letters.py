@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import DbOption, JsonOption, StatesDirOption, print_json
+from casework.cli.common import DbOption, JsonOption, StatesDirOption, clerk_console, print_json
 from casework.cli.errors import EXIT_FOUND
 from casework.cli.session import AsCode, parse_case_id, parse_number, session
 
@@ -156,7 +156,6 @@ def list_(
 
     示例：casework letter list --case 12
     """
-    from rich.console import Console
     from rich.table import Table
 
     from casework.identity import reading_scope
@@ -172,7 +171,7 @@ def list_(
     table = Table("编号", "案件", "文书", "文号", "日期", "出具人", title="已出具的文书")
     for v in letters:
         table.add_row(str(v.id), str(v.case_id), v.title, v.number, str(v.issued_on), v.issued_by)
-    Console().print(table)
+    clerk_console().print(table)
     typer.echo(f"共 {len(letters)} 份。")
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from casework.cli.common import DbOption, JsonOption, open_engine, print_json
+from casework.cli.common import DbOption, JsonOption, clerk_console, open_engine, print_json
+from casework.glossary import choice_labels
 
 app = typer.Typer(
     help="行政复议与行政诉讼（本机关为被申请人或被告）：立案、期限、决定与判决、错案率。",
@@ -42,20 +42,23 @@ def _inputs(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+FLOW_LABELS = {"review": "行政复议", "lawsuit": "行政诉讼"}
+
+
 def _print(view: Any, as_json: bool) -> None:
-    from casework.cli.cases import due_text, provisional_lines
+    from casework.cli.cases import STATUS, due_text, provisional_lines
 
     if as_json:
         print_json(view.to_dict())
         return
-    console = Console()
+    console = clerk_console()
     console.print(
-        f"[bold]{view.flow} {view.id}[/]（针对案件 {view.parent_id}）："
+        f"[bold]{FLOW_LABELS.get(view.flow, view.flow)} {view.id}[/]（针对案件 {view.parent_id}）："
         f"{view.state_label}（{view.state}）  适用：{view.rule_set}"
     )
     for c in view.clocks:
         due = due_text(c.due_on, c.provisional) if c.due_on else c.due_error or "暂停中"
-        console.print(f"  {c.label}：{due}（{c.status}）  {c.basis}")
+        console.print(f"  {c.label}：{due}（{STATUS.get(c.status, c.status)}）  {c.basis}")
     for line in provisional_lines(c.provisional_basis for c in view.clocks):
         console.print(f"  {line}", soft_wrap=True, markup=False)
 
@@ -229,12 +232,14 @@ def error_rate(
     if unit is None:
         for code, rates in report.by_unit.items():
             table.add_row(code, pct(rates["review"]), pct(rates["lawsuit"]))
-    console = Console()
+    console = clerk_console()
     console.print(table)
+    results = choice_labels()
     for c in report.corrected:
+        result = results.get(f"{c.flow}_result", {}).get(c.result, c.result or "")
         console.print(
-            f"被纠正：{c.flow} {c.proceeding}（案件 {c.case}，{c.unit}）"
-            f"{c.result or ''} {c.closed_on}"
+            f"被纠正：{FLOW_LABELS.get(c.flow, c.flow)} {c.proceeding}（案件 {c.case}，{c.unit}）"
+            f"{result} {c.closed_on}"
         )
 
 

@@ -1,8 +1,14 @@
-"""Command-line usage errors as one Chinese line (exit 2), like every other user mistake.
+"""Command-line usage errors as one Chinese line (exit 2), and help pages in Chinese.
 
 Click, vendored by typer, reports a missing option or an unknown one in English with a usage
 block. The command classes here turn those errors into ``InvalidInput`` naming the option, which
 the root group prints as one line (``--debug`` still shows the traceback).
+
+Its help pages are English around our Chinese texts (``Usage:``, ``Options:``, ``Show this
+message and exit.``, ``[required]``). Typer 0.2x writes these words as literals (no gettext
+catalogue to translate), so the help formatter of every command translates them as it writes
+them: ``chinese_help(command)`` gives the whole tree that formatter, whatever class each command
+was built with.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from typer._click.core import Context
 from typer._click.exceptions import (  # typer vendors Click: its own exception classes
     BadOptionUsage,
     BadParameter,
@@ -18,6 +25,7 @@ from typer._click.exceptions import (  # typer vendors Click: its own exception 
     NoSuchOption,
     UsageError,
 )
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
 from casework.errors import InvalidInput
@@ -45,7 +53,7 @@ def describe(err: UsageError) -> tuple[str, str | None]:
         return f"缺少必填项 {name}", name
     if isinstance(err, BadParameter):
         name = _param_name(err)
-        return f"{name} 的值无效：{err.message}", name
+        return f"{name} 的值无效：{_bad_value(err)}", name
     if isinstance(err, BadOptionUsage):
         if "does not take a value" in err.message:
             return f"选项 {err.option_name} 不接受取值", err.option_name
@@ -56,6 +64,38 @@ def describe(err: UsageError) -> tuple[str, str | None]:
     if found := re.match(r"Got unexpected extra argument.*\(([^()]+)\)$", message):
         return f"多余的参数：{found.group(1)}", "arguments"
     return f"命令行用法错误：{message}", None
+
+
+# Pydantic error types behind typer's value conversion (``int``, ``float``, ``bool``…).
+VALUE_ERRORS = {
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "date_parsing": "日期格式错误，应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式错误，应为 YYYY-MM-DD",
+    "enum": "不在可选值之内",
+    "literal_error": "不在可选值之内",
+    "greater_than_equal": "小于允许的最小值",
+    "less_than_equal": "大于允许的最大值",
+}
+
+
+def _bad_value(err: BadParameter) -> str:
+    """A Chinese reason for a value typer could not convert (its message is pydantic's)."""
+    cause = err.__cause__
+    errors = getattr(cause, "errors", None)
+    if callable(errors):
+        details = errors()
+        if details and details[0].get("type") in VALUE_ERRORS:
+            first = details[0]
+            return f"{VALUE_ERRORS[first['type']]}，收到 {first.get('input')!r}"
+    if found := re.match(r"Value (.+) is not a valid (\w+)\.$", err.message):
+        return f"{found.group(1)} 不是有效的 {found.group(2)}"
+    return err.message
 
 
 def chinese(err: UsageError, command_path: str | None = None) -> InvalidInput:
@@ -94,3 +134,55 @@ class ChineseGroup(_ChineseUsage, TyperGroup):
             return super().resolve_command(ctx, args)
         except UsageError as err:
             raise chinese(err) from None
+
+
+# The fixed English words of typer's help pages, as they are written.
+HEADINGS = {"Usage": "用法", "Options": "选项", "Arguments": "参数", "Commands": "命令"}
+USAGE_WORDS = (("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."))
+HELP_WORDS = {
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Install completion for the current shell.": "为当前 shell 安装命令补全。",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "显示当前 shell 的补全脚本，供复制或自行安装。"
+    ),
+    "Install completion for the specified shell.": "为指定的 shell 安装命令补全。",
+    "Show completion for the specified shell, to copy it or customize the installation.": (
+        "显示指定 shell 的补全脚本，供复制或自行安装。"
+    ),
+}
+EXTRAS = (("[required]", "[必填]"), ("default: ", "默认："), ("env var: ", "环境变量："))
+
+
+def _help_text(text: str) -> str:
+    text = HELP_WORDS.get(text, text)
+    for english, chinese_text in EXTRAS:
+        text = text.replace(english, chinese_text)
+    return text
+
+
+class ChineseHelpFormatter(HelpFormatter):
+    """Click's help formatter writing typer's own words in Chinese."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english, chinese_text in USAGE_WORDS:
+            args = args.replace(english, chinese_text)
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl(
+            [(first, _help_text(second)) for first, second in rows], col_max, col_spacing
+        )
+
+
+class ChineseContext(Context):
+    formatter_class = ChineseHelpFormatter
+
+
+def chinese_help(command: Any) -> None:
+    """Give ``command`` and every command under it the Chinese help formatter."""
+    command.context_class = ChineseContext
+    for sub in getattr(command, "commands", {}).values():
+        chinese_help(sub)

@@ -75,11 +75,55 @@ def _parse_inputs(
                 )
             continue
         try:
+            _check_characters(name, value)
             params[name] = PARSERS[ftype](name, value, vocab)
+            _check_length(name, params[name])
+        except TypeError:  # e.g. a list or a dict where a name was expected: unhashable
+            raise InvalidInput(
+                f"{name}：类型不对，收到 {type(value).__name__} {value!r}",
+                field=name,
+                move=move.name,
+                case=case_id,
+                rule=f"input of type {ftype}",
+            ) from None
         except InvalidInput as err:
             err.move, err.case = move.name, case_id
             raise
     return params
+
+
+# Inputs stored in case columns of a fixed width (store/tables.py): longer is refused here, the
+# same on SQLite (which would store it) and PostgreSQL (which would raise DataError).
+COLUMN_LIMITS = {
+    "applicant_name": 200,
+    "applicant_id_number": 64,
+    "applicant_phone": 64,
+    "applicant_contact": 400,
+    "handler": 50,
+}
+
+
+def _check_characters(name: str, value: Any) -> None:
+    """No NUL, no lone surrogate (not encodable), no control character but newline and tab."""
+    texts = value if isinstance(value, list | tuple) else [value]
+    for text in texts:
+        if isinstance(text, str) and any(
+            (ord(c) < 32 and c not in "\n\t") or 0xD800 <= ord(c) <= 0xDFFF or c == "\x7f"
+            for c in text
+        ):
+            raise InvalidInput(
+                f"{name}：含有不允许的字符（控制字符、NUL 或无法编码的代理字符）",
+                field=name,
+                rule="printable text",
+            )
+
+
+def _check_length(name: str, value: Any) -> None:
+    limit = COLUMN_LIMITS.get(name)
+    if limit is not None and isinstance(value, str) and len(value) > limit:
+        raise InvalidInput(
+            f"{name}：超过 {limit} 字（{len(value)} 字）", field=name, rule="text length"
+        )
 
 
 def prepare(

@@ -395,7 +395,7 @@ def test_fee_notice_payment_and_lapse(engine) -> None:
     view = register(engine)
     with pytest.raises(InvalidInput) as bad_amount:
         engine.move(
-            view.id, "fee_notice", CLERK, on="2026-03-04", now=NOW, amount="-3", basis="按件"
+            view.id, "fee_notice", CLERK, on="2026-03-04", now=NOW, amount="-3", basis="per_page"
         )
     assert bad_amount.value.field == "amount"
     noticed = engine.move(
@@ -404,8 +404,8 @@ def test_fee_notice_payment_and_lapse(engine) -> None:
         CLERK,
         on="2026-03-04",
         now=NOW,
-        amount="100",
-        basis="按件计收，本月第11件",
+        basis="per_page",
+        pages=40,
     )
     assert noticed.state == "awaiting_fee"
     assert clock(noticed, "reply").status == "paused"
@@ -416,7 +416,7 @@ def test_fee_notice_payment_and_lapse(engine) -> None:
     assert clock(paid, "reply").due_on == date(2026, 4, 3)
 
     other = register(engine)
-    engine.move(other.id, "fee_notice", CLERK, on="2026-03-04", now=NOW, amount="100", basis="按件")
+    engine.move(other.id, "fee_notice", CLERK, on="2026-03-04", now=NOW, basis="per_page", pages=40)
     with pytest.raises(RuleViolation):
         engine.move(other.id, "fee_lapsed", CLERK, on="2026-04-01", now=NOW)
     lapsed = engine.move(other.id, "fee_lapsed", CLERK, on="2026-04-02", now=NOW)
@@ -426,7 +426,9 @@ def test_fee_notice_payment_and_lapse(engine) -> None:
 def test_no_processing_fee_under_2008_rules(engine) -> None:
     view = register(engine, on="2019-03-04")
     with pytest.raises(RuleViolation) as info:
-        engine.move(view.id, "fee_notice", CLERK, on="2019-03-05", now=NOW, amount="10", basis="x")
+        engine.move(
+            view.id, "fee_notice", CLERK, on="2019-03-05", now=NOW, basis="per_page", pages=40
+        )
     assert info.value.rule == "fee_allowed"
 
 
