@@ -158,9 +158,7 @@ def test_help_is_chinese_with_examples() -> None:
 NOTICE = Path(__file__).resolve().parents[1] / "data" / "calendar" / "notice-2027.toml"
 
 
-def test_an_administrator_registers_the_notice_and_the_calendar_follows(
-    cli, time_machine
-) -> None:
+def test_an_administrator_registers_the_notice_and_the_calendar_follows(cli, time_machine) -> None:
     time_machine.move_to(at("2027-01-09"))  # the commands run on the day the notice arrives
     case = cli.register(on="2027-01-08")
     shown = cli.ok("lina", "case", "show", str(case), "--json", "--as-of", "2027-01-08").json
