@@ -43,3 +43,8 @@ def test_upgrade_from_the_first_revision_keeps_cases(db_url: str) -> None:
     )
     assert view.id == 2
     engine.db.dispose()
+
+
+def test_the_heads_the_engine_expects_are_the_newest_scripts() -> None:
+    # Checking a database is one query against HEADS; a new migration must update HEADS.
+    assert migrate.head_revisions() == migrate.HEADS
