@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from casework.domain.roles import Actor
 from casework.settings import TIMEZONE
@@ -69,6 +70,39 @@ def engine(db_url: str):  # type: ignore[no-untyped-def]
 def at(day: str, hour: int = 10) -> datetime:
     """A moment on a given day in Asia/Shanghai (tests pass time explicitly)."""
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=TIMEZONE)
+
+
+# "Today" for the tests that do not choose their own time (the CLI's --on and --as-of default
+# to it, ``casework sweep`` and the scheduler read the clock): Friday 2026-12-04, a working day
+# in the last year the calendar sources know and after every date the CLI tests move on, so no
+# move is "later than today" and no "today" falls in a provisionally counted year. The machine's
+# own date must not matter: .ci/run runs the suite a second time under faketime in a later year.
+TODAY = at("2026-12-04", 15)
+
+
+@pytest.fixture
+def travel_to() -> Iterator[Callable[[datetime], None]]:
+    """Moves this process's wall clock (``datetime.now``, ``date.today``, ``time.time``; not
+    ``time.monotonic``) to a chosen moment for the rest of the test, with time-machine. The clock
+    keeps running from there, so timeouts, the SMTP server and the scheduler's threads behave.
+    Subprocesses are not affected: give them explicit dates."""
+    travels: list[time_machine.travel] = []
+
+    def go(moment: datetime) -> None:
+        travel = time_machine.travel(moment, tick=True)
+        travel.start()
+        travels.append(travel)
+
+    yield go
+    for travel in reversed(travels):
+        travel.stop()
+
+
+@pytest.fixture
+def pinned_today(travel_to: Callable[[datetime], None]) -> datetime:
+    """The wall clock at ``TODAY`` for the whole test."""
+    travel_to(TODAY)
+    return TODAY
 
 
 CENTRE = Actor("王敏", "service_centre")

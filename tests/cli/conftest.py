@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,13 @@ class Cli:
     def register(self, *extra: str, on: str = "2026-03-02", unit: str = "czj") -> int:
         """A window application for ``unit`` registered by the service centre; its case id."""
         return int(self.ok("wangmin", *window(on, unit), *extra, "--json").json["id"])
+
+
+@pytest.fixture(autouse=True)
+def cli_today(pinned_today: datetime) -> datetime:
+    """Every command runs on ``TODAY``: the moves' ``--on`` and the readings' ``--as-of`` default
+    to today, each move is stamped with the time and refused when dated after today."""
+    return pinned_today
 
 
 @pytest.fixture(autouse=True)

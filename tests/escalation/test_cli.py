@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import casework
@@ -13,6 +14,9 @@ from casework.resources import bundled_dir
 from tests.escalation.conftest import register
 
 runner = CliRunner()
+# `sweep` is stamped with the wall clock and refuses a day after it, `outbox retry` schedules
+# from it, `directory load` records it: every command here runs on the suite's TODAY.
+pytestmark = pytest.mark.usefixtures("pinned_today")
 CLEAN_SMTP = {"CASEWORK_SMTP_HOST": None, "CASEWORK_SMTP_PORT": None, "CASEWORK_SMTP_FROM": None}
 
 

@@ -95,7 +95,9 @@ def test_start_catches_up_the_missed_nights_once(engine) -> None:
     assert run(engine, "2026-04-01").notices == 0
 
 
-def test_a_started_scheduler_runs_its_dispatch_job(engine, tmp_path) -> None:
+def test_a_started_scheduler_runs_its_dispatch_job(engine, tmp_path, pinned_today) -> None:
+    # The running scheduler reads the wall clock (pinned, still ticking): the sweep's reminder
+    # is due for dispatch whatever the machine's date.
     register(engine, "2026-03-02")
     run(engine, "2026-03-26")  # one reminder to the unit
     settings = NotifySettings.from_env(

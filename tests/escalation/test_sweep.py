@@ -173,7 +173,7 @@ def test_lapse_moves_close_the_applicant_periods_as_the_system(engine) -> None:
     )
     fee = register(engine, "2026-03-02")
     engine.move(
-        fee, "fee_notice", CLERK, on="2026-03-03", now=at("2026-03-03"), amount="100", basis="x"
+        fee, "fee_notice", CLERK, on="2026-03-03", now=at("2026-03-03"), basis="per_page", pages=40
     )
     cons = register(engine, "2026-03-02")
     engine.move(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(db_url: str, tmp_path: Path) -> Any:
+def cli(db_url: str, tmp_path: Path, pinned_today: datetime) -> Any:
+    # Commands are stamped with the wall clock and `letter draft` dates the letter today.
     states = extended_states(tmp_path)
     engine = casework.open(db_url, upgrade=True, states_dir=states)
     with engine.db.begin() as conn:

@@ -126,6 +126,7 @@ def test_without_a_chinese_font_pdf_is_refused_and_html_and_docx_still_issue(
         [
             *(sys.executable, "-W", "ignore", "-m", "casework", "letter", "draft", "1"),
             *("--kind", "receipt", "--format", "pdf", "--out", str(out)),
+            *("--on", "2026-03-02"),  # a subprocess: time-machine cannot pin its "today"
         ],
         capture_output=True,
         text=True,
