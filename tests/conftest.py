@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-import time_machine
 
 from casework.domain.roles import Actor
 from casework.settings import TIMEZONE
@@ -81,27 +81,11 @@ TODAY = at("2026-12-04", 15)
 
 
 @pytest.fixture
-def travel_to() -> Iterator[Callable[[datetime], None]]:
-    """Moves this process's wall clock (``datetime.now``, ``date.today``, ``time.time``; not
-    ``time.monotonic``) to a chosen moment for the rest of the test, with time-machine. The clock
-    keeps running from there, so timeouts, the SMTP server and the scheduler's threads behave.
-    Subprocesses are not affected: give them explicit dates."""
-    travels: list[time_machine.travel] = []
-
-    def go(moment: datetime) -> None:
-        travel = time_machine.travel(moment, tick=True)
-        travel.start()
-        travels.append(travel)
-
-    yield go
-    for travel in reversed(travels):
-        travel.stop()
-
-
-@pytest.fixture
-def pinned_today(travel_to: Callable[[datetime], None]) -> datetime:
-    """The wall clock at ``TODAY`` for the whole test."""
-    travel_to(TODAY)
+def pinned_today(time_machine: Any) -> datetime:
+    """The wall clock (``datetime.now``, ``date.today``, ``time.time``) at ``TODAY`` for the whole
+    test, through time-machine's own fixture; it keeps running from there, so timeouts, the SMTP
+    server and the scheduler's threads behave. Subprocesses are not affected: give them dates."""
+    time_machine.move_to(TODAY)
     return TODAY
 
 
