@@ -35,7 +35,7 @@ from casework.domain.calendar import WorkCalendar
 from casework.domain.holiday_law import PROVISIONAL_LAW
 from casework.domain.roles import Actor
 from casework.errors import CaseworkError, DefinitionError, InvalidInput, UnknownCalendarYear
-from casework.organisation import Directory, Recipient, directory_in_force
+from casework.organisation import Directory, Recipient, directory_in_force, load_directory
 from casework.store.calendar_store import queue_notice
 from casework.store.db import WRITE
 from casework.store.escalation_tables import ESCALATIONS, OUTBOX, SWEEP_RUNS
@@ -63,6 +63,7 @@ TARGETS = {
     "director": "区政府办主任",
     "supervision_office": "督查室",
     "duty_office_head": "总值班室主任",
+    "service_centre_head": "区政务中心负责人",
     "legal_office": "法制办",
     "general_section": "综合科",
 }
@@ -683,9 +684,16 @@ def _escalate_batch(
         .scalars()
         .all()
     )
+    # A catch-up sweep may reach several levels of one clock at once: each is recorded (so that
+    # none is sent later), but only the highest reached is notified — an overdue clock gets the
+    # breach notice, not a reminder that it is about to run out.
+    highest: dict[int, int] = {}
+    for r, lv, _ in new:
+        highest[r.id] = max(highest.get(r.id, lv.offset), lv.offset)
     notices = []
     for esc_id, (r, lv, day) in zip(esc_ids, new, strict=True):
-        rows = _notices(engine, plan, rung, lv, r, as_of, now)
+        notified = lv.offset == highest[r.id]
+        rows = _notices(engine, plan, rung, lv, r, as_of, now) if notified else []
         notices.extend({**n, "escalation_id": esc_id} for n in rows)
         out.escalations.append(
             {
@@ -755,6 +763,28 @@ def _notices(
     return rows
 
 
+def _ladder_and_templates(states_dir: Path, templates_dir: Path, workflow: Any) -> list[str]:
+    try:
+        problems = list(ladder_problems(states_dir, workflow)[1])
+        NoticeTemplates(templates_dir)
+    except CaseworkError as err:
+        return [str(err)]
+    return problems
+
+
+def check_files(states_dir: Path, templates_dir: Path) -> list[str]:
+    """The problems of the files alone — the states directory's organisation.toml, the ladder
+    and the notice templates — with no database (a machine before ``casework db upgrade``)."""
+    from casework.services import build_workflow
+
+    try:
+        load_directory(states_dir)
+        workflow = build_workflow(states_dir, frozenset())
+    except CaseworkError as err:
+        return [str(err)]
+    return _ladder_and_templates(states_dir, templates_dir, workflow)
+
+
 def check_all(engine: Any) -> list[str]:
     """Every problem of the directory in force, the ladder and the notice templates, and every
     unit with cases that the directory does not route (for ``casework directory check``)."""
@@ -764,11 +794,8 @@ def check_all(engine: Any) -> list[str]:
     except CaseworkError as err:
         problems.append(str(err))
         d = None
-    try:
-        problems.extend(ladder_problems(engine.settings.states_dir, engine.workflow)[1])
-        NoticeTemplates(engine.settings.templates_dir)
-    except CaseworkError as err:
-        problems.append(str(err))
+    settings = engine.settings
+    problems += _ladder_and_templates(settings.states_dir, settings.templates_dir, engine.workflow)
     if d is not None:
         with engine.db.connect() as conn:
             used = set(

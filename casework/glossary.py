@@ -9,6 +9,7 @@ from __future__ import annotations
 LABELS: dict[str, str] = {
     # case fields
     "channel": "申请渠道",
+    "reference": "平台编号",
     "received_on": "收到申请日期",
     "applicant_name": "申请人",
     "applicant_kind": "申请人类型",

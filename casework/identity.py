@@ -80,8 +80,12 @@ def current_user() -> str | None:
 
 
 def _person(db: DbEngine, code: str, field: str) -> Person:
+    # The columns of the first schema: `db upgrade` identifies its administrator on an old one.
+    columns = ("code", "name", "role", "unit_code", "email", "active")
     with db.connect() as conn:
-        row = conn.execute(select(PEOPLE).where(PEOPLE.c.code == code)).first()
+        row = conn.execute(
+            select(*(PEOPLE.c[name] for name in columns)).where(PEOPLE.c.code == code)
+        ).first()
     if row is None:
         raise NotFound(
             f"{field}：人员名录中没有代码为 {code!r} 的人员（名录由 casework directory load 载入）",
@@ -129,6 +133,31 @@ def resolve(db: DbEngine, user: str | None, as_code: str | None = None) -> Ident
             rule="administrators only",
         )
     return Identity(_person(db, as_code, "as"), operator)
+
+
+def has_administrator(db: DbEngine) -> bool:
+    """Whether the directory names an active administrator (none yet on a new installation)."""
+    with db.connect() as conn:
+        found = conn.scalar(
+            select(PEOPLE.c.code)
+            .where(PEOPLE.c.role.in_(sorted(ADMIN_ROLES)), PEOPLE.c.active.is_(True))
+            .limit(1)
+        )
+    return found is not None
+
+
+def require_administrator(db: DbEngine, user: str | None, act: str) -> Person:
+    """The administrator named by ``user`` (CASEWORK_USER) for an administrative act (loading
+    the directory, migrating a database in use); anyone else is refused."""
+    person = resolve(db, user).person
+    if not person.is_admin:
+        allowed = "、".join(ROLES[r].label for r in sorted(ADMIN_ROLES))
+        raise PermissionDenied(
+            f"{act}只能由管理员（{allowed}）办理，{person.name}是{ROLES[person.role].label}",
+            field=USER_VARIABLE,
+            rule="administrative acts: administrators only",
+        )
+    return person
 
 
 def check_can_act(identity: Identity) -> None:

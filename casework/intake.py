@@ -8,8 +8,12 @@ Columns (a CSV header or the keys of JSON objects) are the register inputs, by c
 Chinese name: received_on 收到申请日期 (YYYY-MM-DD, the 2019 Art. 31 receipt date), channel
 申请渠道, applicant_name 申请人, applicant_kind 申请人类型, request 申请内容 (all required);
 applicant_id_number 证件号码, applicant_phone 联系电话, applicant_contact 通信地址, unit 承办单位
-(required unless the channel is online), handler 承办人, reference 平台编号 (only shown in the
-report). Channel, applicant kind and unit accept their code or their Chinese name.
+(required unless the channel is online), handler 承办人, reference 平台编号. Channel, applicant
+kind and unit accept their code or their Chinese name.
+
+A row with a reference is registered once: the reference is stored with the case (unique per
+channel), so importing the same file again registers nothing and lists each such row as already
+registered, with its case; a row whose reference is registered with other contents is rejected.
 """
 
 from __future__ import annotations
@@ -72,6 +76,8 @@ class ImportReport:
     format: str
     rows: int
     registered: list[dict[str, Any]] = field(default_factory=list)  # {"row": n, "case": id}
+    # Rows whose reference was registered before (by an earlier import or the intake system).
+    already: list[dict[str, Any]] = field(default_factory=list)  # {"row", "reference", "case"}
     rejected: list[Rejection] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +86,7 @@ class ImportReport:
             "format": self.format,
             "rows": self.rows,
             "registered": self.registered,
+            "already": self.already,
             "rejected": [asdict(r) for r in self.rejected],
         }
 
@@ -197,17 +204,24 @@ class Names:
         return table.get(value, value)
 
 
-def register_row(engine: Engine, actor: Actor, row: Row, names: Names, now: datetime | None) -> int:
-    """Register one row (one transaction); returns the new case id."""
+def register_row(
+    engine: Engine, actor: Actor, row: Row, names: Names, now: datetime | None
+) -> tuple[int, bool]:
+    """Register one row (one transaction); returns the case id and whether it is new (a row
+    whose reference is already registered with the same contents gives its case back)."""
     if row.problem:
         raise InvalidInput(row.problem, field=row.problem.split("：")[0], rule=FILE_RULE)
-    inputs = {k: names.code(k, v) for k, v in row.values.items() if k != "reference"}
+    inputs = {k: names.code(k, v) for k, v in row.values.items()}
     raw_on = inputs.pop("received_on", None)
     if raw_on is None:
         raise InvalidInput(
             "received_on：缺少收到申请日期", field="received_on", rule="required input"
         )
     on = parse_date("received_on", raw_on)
+    if "reference" in inputs:
+        known = engine.case_by_reference(inputs.get("channel"), inputs["reference"])
+        if known is not None:
+            return engine.register(actor, on=on, now=now, **inputs).id, False
     duplicate = find_duplicate(
         engine.db,
         received_on=on,
@@ -221,7 +235,7 @@ def register_row(engine: Engine, actor: Actor, row: Row, names: Names, now: date
             case=duplicate,
             rule="an application is registered once",
         )
-    return engine.register(actor, on=on, now=now, **inputs).id
+    return engine.register(actor, on=on, now=now, **inputs).id, True
 
 
 def import_rows(
@@ -242,7 +256,7 @@ def import_rows(
         stream = progress(stream, len(rows))
     for row in stream:
         try:
-            case_id = register_row(engine, actor, row, names, now)
+            case_id, new = register_row(engine, actor, row, names, now)
         except CaseworkError as err:
             report.rejected.append(
                 Rejection(
@@ -255,5 +269,9 @@ def import_rows(
                 )
             )
         else:
-            report.registered.append({"row": row.number, "case": case_id})
+            if new:
+                report.registered.append({"row": row.number, "case": case_id})
+            else:
+                reference = row.values["reference"]
+                report.already.append({"row": row.number, "reference": reference, "case": case_id})
     return report

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine as DbEngine
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from casework.errors import InvalidInput
 from casework.organisation import is_email
@@ -229,13 +229,17 @@ class DispatchSummary:
     sent: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    # E-mail notices left waiting, untried, because no mail server is set (CASEWORK_SMTP_HOST).
+    mail_waiting: int = 0
 
 
-def _claim(db: DbEngine, now: datetime, limit: int) -> list[Any]:
+def _claim(db: DbEngine, now: datetime, limit: int, *, file_only: bool = False) -> list[Any]:
     ready = or_(
         and_(OUTBOX.c.status == "pending", OUTBOX.c.next_attempt_at <= now),
         and_(OUTBOX.c.status == "sending", OUTBOX.c.lease_until < now),  # a dispatcher died
     )
+    if file_only:
+        ready = and_(ready, OUTBOX.c.channel == "file")
     with db.execution_options(**WRITE).begin() as conn:
         query = select(OUTBOX).where(ready).order_by(OUTBOX.c.id).limit(limit)
         if conn.dialect.name == "postgresql":
@@ -253,19 +257,27 @@ def _claim(db: DbEngine, now: datetime, limit: int) -> list[Any]:
 def dispatch(
     db: DbEngine, settings: NotifySettings, *, now: datetime, limit: int | None = None
 ) -> DispatchSummary:
-    """Deliver every outbox row that is due now (all of them, in batches, unless ``limit``)."""
+    """Deliver every outbox row that is due now (all of them, in batches, unless ``limit``).
+
+    With no mail server set, e-mail rows are not tried (no attempt is counted, no error): they
+    wait in the outbox, counted in ``mail_waiting``; file-channel rows are delivered as usual."""
     out = DispatchSummary()
     channels = Channels(settings)
+    file_only = settings.smtp is None
     try:
         while limit is None or out.sent + out.failed < limit:
             size = BATCH if limit is None else min(BATCH, limit - out.sent - out.failed)
-            rows = _claim(db, now, size)
+            rows = _claim(db, now, size, file_only=file_only)
             if not rows:
                 break
             for row in rows:
                 _deliver(db, channels, settings, row, now, out)
     finally:
         channels.close()
+    if file_only:
+        waiting = (OUTBOX.c.status.in_(("pending", "sending"))) & (OUTBOX.c.channel != "file")
+        with db.connect() as conn:
+            out.mail_waiting = conn.scalar(select(func.count()).where(waiting)) or 0
     return out
 
 

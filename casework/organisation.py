@@ -42,12 +42,13 @@ ROUTE_TARGETS = {"supervision_office": "督查室", "director": "区政府办主
 POSITIONS = {
     "director": "区政府办主任（总协调）",
     "duty_office_head": "总值班室主任（网上申请转办）",
+    "service_centre_head": "区政务中心负责人（窗口收件转办）",
     "general_section": "综合科（依申请公开）",
     "legal_office": "法制办（复议、诉讼）",
     "supervision_office": "督查室（督查、逾期通报）",
 }
 # Positions held by a person; the others name a unit or an office (a body with a mailbox).
-PERSON_POSITIONS = frozenset({"director", "duty_office_head"})
+PERSON_POSITIONS = frozenset({"director", "duty_office_head", "service_centre_head"})
 FILE_NAME = "organisation.toml"
 SAMPLE_FILE_NAME = "sample_staff.toml"  # the sample staff: casework directory load --sample
 PLACEHOLDER_DOMAIN = ".example"
@@ -532,24 +533,34 @@ def sample_directory(states_dir: Path, base: Path | None = None) -> tuple[str, s
 
 
 def store_directory(
-    db: DbEngine, path: Path, *, loaded_by: str, now: datetime
+    db: DbEngine, path: Path, *, loaded_by: str, now: datetime, keep_admin: bool = False
 ) -> tuple[Directory, dict[str, int]]:
     """Validate a directory file and make it the one in force (see ``store_directory_text``)."""
     path = directory_path(path)
     read_toml(path)
+    text = path.read_text(encoding="utf-8")
     return store_directory_text(
-        db, path.read_text(encoding="utf-8"), str(path), loaded_by=loaded_by, now=now
+        db, text, str(path), loaded_by=loaded_by, now=now, keep_admin=keep_admin
     )
 
 
 def store_directory_text(
-    db: DbEngine, text: str, source: str, *, loaded_by: str, now: datetime
+    db: DbEngine,
+    text: str,
+    source: str,
+    *,
+    loaded_by: str,
+    now: datetime,
+    keep_admin: bool = False,
 ) -> tuple[Directory, dict[str, int]]:
     """Validate a directory and make it the one in force: units and people are upserted
     (people no longer listed are deactivated, never deleted: events name them), and the text is
-    kept as a new directory version. A unit that has cases may not disappear."""
+    kept as a new directory version, with who loaded it and when. A unit that has cases may not
+    disappear; with ``keep_admin`` the directory must name an administrator (a directory without
+    one would let anyone load the next)."""
     from sqlalchemy import func, insert, select, update
 
+    from casework.identity import ADMIN_ROLES
     from casework.store.db import WRITE
     from casework.store.escalation_tables import DIRECTORY_VERSIONS
     from casework.store.repository import CASES
@@ -558,6 +569,14 @@ def store_directory_text(
     units_t = UnitRow.__table__  # type: ignore[attr-defined]
     people_t = PersonRow.__table__  # type: ignore[attr-defined]
     d = directory_from_text(text, source)
+    if keep_admin and not any(p.role in ADMIN_ROLES for p in d.people.values()):
+        raise DefinitionError(
+            "名录中没有管理员（general_section 综合科或 office_head 信息公开工作机构负责人）："
+            "载入后将无人能再管理名录",
+            path=source,
+            field="people",
+            rule="the directory keeps an administrator",
+        )
     counts = {"units": 0, "people": 0, "deactivated": 0}
     with db.execution_options(**WRITE).begin() as conn:
         used = conn.execute(

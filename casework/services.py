@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy import Engine as DbEngine
+from sqlalchemy.exc import IntegrityError
 
 from casework import fees
 from casework.boundary import (
@@ -63,6 +64,7 @@ from casework.workflow.machine import FlowMachine
 
 APPLICATION = "application"
 UNITS = UnitRow.__table__  # type: ignore[attr-defined]
+REFERENCE_LENGTH = 64  # cases.reference
 
 
 def build_workflow(
@@ -204,37 +206,94 @@ class Engine:
             check_case_id(parent_id, "parent")
         check_version(expected_version)
         day = parse_date("on", on) if on is not None else clock.today
-        with self._writer.begin() as conn:
-            loaded = load_case(conn, case_id) if case_id is not None else None
-            before = loaded.snapshot if loaded else CaseSnapshot(flow=flow, parent_id=parent_id)
-            if loaded and expected_version is not None and loaded.version != expected_version:
-                raise StaleCase(
-                    f"案件 {case_id} 已被他人更新（当前版本 {loaded.version}，"
-                    f"你看到的是 {expected_version}），请刷新后重试",
-                    case=case_id,
-                    move=move,
-                    state=before.state,
-                    rule="optimistic locking",
+        prepared: PreparedMove | None = None
+        try:
+            with self._writer.begin() as conn:
+                loaded = load_case(conn, case_id) if case_id is not None else None
+                before = loaded.snapshot if loaded else CaseSnapshot(flow=flow, parent_id=parent_id)
+                if loaded and expected_version is not None and loaded.version != expected_version:
+                    raise StaleCase(
+                        f"案件 {case_id} 已被他人更新（当前版本 {loaded.version}，"
+                        f"你看到的是 {expected_version}），请刷新后重试",
+                        case=case_id,
+                        move=move,
+                        state=before.state,
+                        rule="optimistic locking",
+                    )
+                parent = self._parent_of(conn, before)
+                prepared = prepare(
+                    self.workflow,
+                    before,
+                    move,
+                    actor,
+                    inputs,
+                    day,
+                    clock.today,
+                    case_id,
+                    parent.snapshot if parent else None,
                 )
-            parent = self._parent_of(conn, before)
-            prepared = prepare(
-                self.workflow,
-                before,
-                move,
-                actor,
-                inputs,
-                day,
-                clock.today,
-                case_id,
-                parent.snapshot if parent else None,
-            )
-            if prepared.move.name in fees.PRICED_MOVES and before.flow == APPLICATION:
-                self._price(conn, case_id, before, prepared)
-            after = evolve(self.workflow, before, prepared)
-            new_id, version = self._save(conn, loaded, before, after, prepared, actor, clock)
-            if prepared.move.parent is not None and parent is not None:
-                self._parent_move(conn, parent, prepared, actor, clock)
+                if prepared.move.name in fees.PRICED_MOVES and before.flow == APPLICATION:
+                    self._price(conn, case_id, before, prepared)
+                if case_id is None and (found := self._registered(conn, prepared)) is not None:
+                    return self._view(found.id, found.version, found.snapshot, clock.today)
+                after = evolve(self.workflow, before, prepared)
+                new_id, version = self._save(conn, loaded, before, after, prepared, actor, clock)
+                if prepared.move.parent is not None and parent is not None:
+                    self._parent_move(conn, parent, prepared, actor, clock)
+        except IntegrityError:
+            # Two intakes registering the same platform reference at once: the unique index
+            # let one in; the other finds its case (or is refused when the inputs differ).
+            if case_id is not None or prepared is None or not prepared.params.get("reference"):
+                raise
+            with self.db.connect() as conn:
+                found = self._registered(conn, prepared)
+            if found is None:
+                raise
+            return self._view(found.id, found.version, found.snapshot, clock.today)
         return self._view(new_id, version, after, clock.today)
+
+    def _registered(self, conn: Connection, prepared: PreparedMove) -> LoadedCase | None:
+        """The case already registered under the platform reference of a first move, if any.
+
+        A reference (平台编号) names one application per channel: the intake system that
+        retries a registration gets its case back when it sends the same inputs, and is
+        refused when the inputs differ (``cases.reference``, unique with ``channel``)."""
+        reference = prepared.params.get("reference")
+        if not reference:
+            return None
+        if len(reference) > REFERENCE_LENGTH:
+            raise InvalidInput(
+                f"reference：平台编号最长 {REFERENCE_LENGTH} 个字符",
+                field="reference",
+                rule="a reference fits its column",
+            )
+        channel = prepared.params.get("channel")
+        found = conn.scalar(select_reference(channel, reference))
+        if found is None:
+            return None
+        first = conn.execute(
+            select(EVENTS.c.move, EVENTS.c.occurred_on, EVENTS.c.payload).where(
+                EVENTS.c.case_id == found, EVENTS.c.seq == 1
+            )
+        ).one()
+        if (first.move, first.occurred_on, first.payload) != (
+            prepared.move.name,
+            prepared.on,
+            prepared.params,
+        ):
+            raise InvalidInput(
+                f"reference：平台编号 {reference} 已登记为案件 {found}（渠道 {channel}），"
+                "本次提交的内容与之不同；同一平台编号只能登记一件申请",
+                field="reference",
+                case=found,
+                rule="a platform reference names one application",
+            )
+        return load_case(conn, found)
+
+    def case_by_reference(self, channel: str | None, reference: str) -> int | None:
+        """The case registered under a platform reference (平台编号) of a channel, if any."""
+        with self.db.connect() as conn:
+            return conn.scalar(select_reference(channel, reference))
 
     def _price(
         self, conn: Connection, case_id: int | None, case: CaseSnapshot, prepared: PreparedMove
@@ -335,9 +394,11 @@ class Engine:
         for c in snap.clocks:
             spec = rules.clocks.get(c.kind) if rules else None
             basis = None
+            usage = None
             try:
                 due = clk.due_date(c, cal)
                 left = clk.days_left(c, today, cal) if c.is_open else None
+                usage = clk.paused_usage(c, cal)
                 due_error = None
                 if due is not None:
                     basis = cal.provisional_basis(c.started_on, due)
@@ -358,6 +419,8 @@ class Engine:
                     days_left=left,
                     due_error=due_error,
                     pauses=[PauseView(p.reason, p.since, p.until) for p in c.pauses],
+                    days_used=usage[0] if usage else None,
+                    days_remaining=usage[1] if usage else None,
                     provisional=basis is not None,
                     provisional_basis=basis,
                 )
@@ -620,6 +683,11 @@ class Engine:
             if b.is_open:  # a closed clock keeps the due date that was in force when it closed
                 pairs.append((f"clock {i} {b.kind} due_on", loaded.due_on[i], clk.due_date(b, cal)))
         return [Discrepancy(loaded.id, what, s, r) for what, s, r in pairs if s != r]
+
+
+def select_reference(channel: str | None, reference: str) -> Any:
+    """The id of the case registered under ``reference`` in ``channel`` (at most one)."""
+    return select(CASES.c.id).where(CASES.c.channel == channel, CASES.c.reference == reference)
 
 
 def sync_units(db: DbEngine, states_dir: Path) -> int:

@@ -38,6 +38,9 @@ class ClockView:
     due_on: date | None
     days_left: int | None  # working days; negative once overdue; None when paused or closed
     pauses: list[PauseView]
+    # While paused (else None): days of the budget counted before the pause, and the rest.
+    days_used: int | None = None
+    days_remaining: int | None = None
     due_error: str | None = None  # why the due date cannot be computed (unknown calendar year)
     # The count goes over a year whose holiday notice is not registered yet: the due date is
     # counted from the 放假办法 and will be recomputed when the notice arrives.

@@ -96,6 +96,7 @@ HEAD = Actor("周科长", "unit_head", "czj")
 OTHER_CLERK = Actor("陈静", "unit_clerk", "jyj")
 LEGAL = Actor("法制办刘", "legal_office")
 AUDITOR = Actor("审计孙", "auditor")
+GENERAL = Actor("赵综合", "general_section")
 
 APPLICANT = {
     "applicant_name": "张三",

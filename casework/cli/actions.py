@@ -152,6 +152,10 @@ ACTIONS: tuple[Action, ...] = (
             Opt("applicant_contact", "申请人通信地址或电子邮箱。"),
             Opt("unit", UNIT.help + "网上申请不填，由转办指定。", False, _units, "CODE"),
             HANDLER,
+            Opt(
+                "reference",
+                "平台编号（受理平台的申请编号）：同一渠道同一编号只登记一次，重复提交返回原案件。",
+            ),
         ),
     ),
     Action(

@@ -162,6 +162,10 @@ def _clock_left(clock: dict[str, Any]) -> tuple[str, str | None]:
     left = clock["days_left"]
     if clock["status"] not in ("running", "paused"):
         return "—", None
+    if clock["status"] == "paused" and clock.get("days_used") is not None:
+        day = "个工作日" if clock["unit"] == "working_days" else "日"
+        used, rest = clock["days_used"], clock["days_remaining"]
+        return f"已用 {used} {day}，余 {rest} {day}（暂停计时）", URGENCY_STYLE["paused"]
     if left is not None and left < 0 and clock["nature"] != "duty":
         return f"已届满 {-left} 个工作日", "yellow"
     return days_text(left), URGENCY_STYLE[urgency(left)]

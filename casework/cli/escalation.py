@@ -186,12 +186,22 @@ def directory_check(
 ) -> None:
     """检查组织名录、督办阶梯、通知模板与邮件设置；有问题时逐条列出并以 1 退出。
 
+    检查文件不需要数据库：数据库尚未初始化时检查 states 目录中的名录、督办阶梯与通知模板，
+    并说明哪些检查（生效中的名录、案件单位的督办路线）要在 casework db upgrade 之后才能做。
+
     示例：casework directory check  ；  casework directory check 新名录.toml
     """
+    from casework.cli.common import states_dir
     from casework.errors import CaseworkError
-    from casework.escalation import check_all
+    from casework.escalation import check_all, check_files
     from casework.notify import NotifySettings
-    from casework.organisation import check_directory_text, directory_in_force, directory_path
+    from casework.organisation import (
+        check_directory_text,
+        directory_in_force,
+        directory_path,
+        load_directory,
+    )
+    from casework.settings import Settings
 
     notes: list[str] = []
     if file is not None:
@@ -204,13 +214,28 @@ def directory_check(
         else:
             d, problems = check_directory_text(text, str(path))
     else:
-        engine = open_engine(db, states)
-        problems = check_all(engine)
+        db_engine, folder = _migrated(db), states_dir(states)
+        if db_engine is None:  # the files need no database; the stored data does
+            problems = check_files(folder, Settings().templates_dir)
+            notes.append(
+                "数据库尚未初始化或无法连接：已检查 states 目录中的名录、督办阶梯与通知模板；"
+                "生效中的名录（数据库中载入的）与案件单位的督办路线须先运行 casework db upgrade "
+                "才能检查"
+            )
+        else:
+            db_engine.dispose()
+            engine = open_engine(db, states)
+            problems = check_all(engine)
         try:
             NotifySettings.from_env()
         except CaseworkError as err:
             problems.append(str(err))
-        d = None if problems else directory_in_force(engine.db, engine.settings.states_dir)
+        if problems:
+            d = None
+        elif db_engine is None:
+            d = load_directory(folder)
+        else:
+            d = directory_in_force(engine.db, folder)
     if d is not None and file is None and NotifySettings.from_env().smtp is None:
         notes.append(
             f"未设置 CASEWORK_SMTP_HOST：{d.email_recipients()} 个电子邮件收件人的通知将留在"
@@ -254,6 +279,10 @@ def directory_load(
 ) -> None:
     """校验并载入名录：写入单位与人员（不在名录中的人员停用），此后督办按新名录发送。
 
+    名录中已有管理员（综合科、信息公开工作机构负责人）时，只有管理员（CASEWORK_USER）可以
+    载入，新名录也须含在用的管理员；新装系统尚无管理员时，首次载入不限人员。每次载入的人员
+    与时间都记入名录版本（directory_versions）。
+
     新装的系统只有通知中的七位人员，没有能登记、办理的经办人：--sample 载入随软件发布的
     示例人员（李娜 lina 为区财政局经办人，赵综合 zonghe 为综合科……），可立即试用。示例人员
     不是真实人员；正式使用前载入真实名录，示例人员随之停用。
@@ -263,9 +292,9 @@ def directory_load(
     示例：casework directory load states/organisation.toml
     """
     import getpass
-    import os
 
     from casework.errors import InvalidInput
+    from casework.identity import current_user, has_administrator, require_administrator
     from casework.organisation import sample_directory, store_directory, store_directory_text
 
     if file is None and not sample:
@@ -273,12 +302,20 @@ def directory_load(
             "缺少名录文件 FILE（或用 --sample 载入示例人员）", field="FILE", rule="directory file"
         )
     engine = open_engine(db, states)
-    who = os.environ.get("CASEWORK_USER") or getpass.getuser()
+    # Once the directory names an administrator, only an administrator loads the next one (and
+    # it must name one too); before that, on a new installation, whoever installs loads it.
+    admin = has_administrator(engine.db)
+    if admin:
+        who = require_administrator(engine.db, current_user(), "载入名录").code
+    else:
+        who = f"首次载入（尚无管理员）：{current_user() or getpass.getuser()}"
     if sample:
         text, source = sample_directory(engine.settings.states_dir, file)
-        d, counts = store_directory_text(engine.db, text, source, loaded_by=who, now=_now())
+        d, counts = store_directory_text(
+            engine.db, text, source, loaded_by=who, now=_now(), keep_admin=admin
+        )
     else:
-        d, counts = store_directory(engine.db, file, loaded_by=who, now=_now())
+        d, counts = store_directory(engine.db, file, loaded_by=who, now=_now(), keep_admin=admin)
     typer.echo(
         f"名录已载入并生效：单位 {counts['units']} 个，人员 {counts['people']} 人，"
         f"停用 {counts['deactivated']} 人，战线 {len(d.lines)} 条（{d.sha256[:12]}）。"
@@ -406,6 +443,9 @@ def outbox_retry(
 ) -> None:
     """立即重试待发送的通知（不等退避时间），并报告结果。
 
+    未设置邮件服务器（CASEWORK_SMTP_HOST）时只发送文件渠道的通知，电子邮件通知留在发件箱中、
+    不计为失败，一行说明后以 0 退出（每晚 `casework sweep && casework outbox retry` 不因此报错）。
+
     示例：casework outbox retry  ；  casework outbox retry --id 12 --id 13
     """
     from casework.notify import NotifySettings, dispatch, retry_now
@@ -417,6 +457,11 @@ def outbox_retry(
     result = dispatch(engine.db, settings, now=now)
     for e in result.errors:
         typer.echo(f"失败：{e}")
+    if settings.smtp is None:
+        typer.echo(
+            f"未设置邮件服务器（CASEWORK_SMTP_HOST）：{result.mail_waiting} 条电子邮件通知"
+            "留在发件箱中，未尝试发送；文件渠道的通知照常写出。"
+        )
     typer.echo(
         f"待重试 {waiting} 条；本次发送成功 {result.sent} 条，失败 {result.failed} 条（留待重试）。"
     )

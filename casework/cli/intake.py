@@ -32,12 +32,14 @@ def import_file(
 
     每一行单独登记：一行要么完整登记、要么完全不写入；被拒绝的行列出行号、字段和原因，
     不影响其他行。与已登记案件的收到日期、申请人、申请内容都相同的行视为重复，不再登记。
+    有平台编号的行只登记一次：再次导入同一文件时，这些行列为“已登记”并给出案件号，
+    不再写入；同一渠道、同一平台编号而内容不同的行被拒绝。
     全部登记成功退出码为 0，有被拒绝的行为 1，文件本身无法读取或列不对为 2（不写入任何行）。
 
     列（表头可用代码或中文名）：received_on 收到申请日期、channel 申请渠道、applicant_name
     申请人、applicant_kind 申请人类型、request 申请内容（以上必填）；applicant_id_number
     证件号码、applicant_phone 联系电话、applicant_contact 通信地址、unit 承办单位（网上申请
-    以外必填）、handler 承办人、reference 平台编号（只用于报告）。渠道、申请人类型、承办单位
+    以外必填）、handler 承办人、reference 平台编号（随案件保存）。渠道、申请人类型、承办单位
     可填代码或中文名称。CSV 为 UTF-8 或 GBK 编码；JSON 为对象数组。
 
     示例：casework import 平台导出-2026-03.csv --report 未登记.csv
@@ -89,9 +91,14 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
                 str(r.row), r.reference or "—", r.applicant_name or "—", r.field or "—", r.message
             )
         out.print(table)
+    for r in result.already:
+        out.print(
+            f"第 {r['row']} 行：平台编号 {r['reference']} 已登记为案件 {r['case']}，未重复登记。"
+        )
     cases = [str(r["case"]) for r in result.registered]
     span = f"（案件 {cases[0]}–{cases[-1]}）" if cases else ""
     out.print(
         f"共 {result.rows} 行：登记 {len(result.registered)} 件{span}，"
-        f"未登记 {len(result.rejected)} 行。"
+        + (f"此前已登记 {len(result.already)} 行，" if result.already else "")
+        + f"未登记 {len(result.rejected)} 行。"
     )

@@ -62,6 +62,8 @@ CLOCK = _object(
         "due_on": NDATE,
         "days_left": NINT,
         "pauses": _array(_object({"reason": STR, "since": DATE, "until": NDATE})),
+        "days_used": NINT,
+        "days_remaining": NINT,
         "due_error": NSTR,
         "provisional": BOOL,
         "provisional_basis": NSTR,
@@ -94,6 +96,8 @@ CASE = _document(
     "case",
     "casework case show --json, and every action command's --json (the case after the move). "
     "days_left is in working days (negative once overdue, null when paused or closed). "
+    "days_used and days_remaining: while a clock is paused, the days of its budget counted "
+    "before the pause and the days still to run (in the clock's unit), else null. "
     "A clock whose due date is counted over a year with no registered holiday notice has "
     "provisional true and provisional_basis (why, in Chinese). "
     "While masked is true, applicant_id_number and applicant_phone are masked.",
@@ -204,13 +208,15 @@ FIND = _document(
 IMPORT = _document(
     "import",
     "casework import FILE --json: which rows became which cases, and why the others were "
-    "rejected (row: line of the CSV file, header = 1; or position in the JSON list, from 1).",
+    "rejected, which were registered before under their reference (already) (row: line of the "
+    "CSV file, header = 1; or position in the JSON list, from 1).",
     _object(
         {
             "file": STR,
             "format": {"enum": ["csv", "json"]},
             "rows": INT,
             "registered": _array(_object({"row": INT, "case": INT})),
+            "already": _array(_object({"row": INT, "reference": STR, "case": INT})),
             "rejected": _array(
                 _object(
                     {

@@ -12,6 +12,7 @@ from casework.domain.clocks import Clock
 # events). Every flow shares them; a flow declares its other fields under [details].
 CASE_FIELDS: dict[str, str] = {
     "channel": "text",
+    "reference": "text",
     "received_on": "date",
     "applicant_name": "text",
     "applicant_kind": "text",

@@ -122,6 +122,28 @@ def due_date(clock: Clock, calendar: Calendar) -> date | None:
     return calendar.add_working_days(cursor, remaining)
 
 
+def paused_usage(clock: Clock, calendar: Calendar) -> tuple[int, int] | None:
+    """While the clock is paused: (days used, days left) of its budget, in its own unit.
+
+    Used = the days counted before the pause: (start, first pause], then from each resumption to
+    the next pause (the same counting as ``due_date``); left = budget (length + extension) −
+    used. None when the clock is not paused (its due date says it all then)."""
+    if clock.status != "paused":
+        return None
+    budget = clock.length + clock.extension_days
+    cursor, used = clock.started_on, 0
+    for p in sorted(clock.counting_pauses, key=lambda p: p.since):
+        if clock.unit == "calendar_days":
+            used += max((p.since - cursor).days, 0)
+        else:
+            used += calendar.working_days_between(cursor, p.since)
+        if p.until is None:
+            break
+        cursor = p.until
+    used = min(used, budget)
+    return used, budget - used
+
+
 def first_provisional_start(unit: Unit, length: int, edge: date, calendar: Calendar) -> date:
     """The first start date whose period of this length ends on or after ``edge`` (the first
     provisional day): from that receipt date on, the period is counted provisionally. The

@@ -4,7 +4,8 @@ How requests are compared (Chinese text, no model download):
 
 1. Each request is cut into words by ``rjieba`` (the Python binding of jieba-rs, a maintained
    Rust port of jieba with its dictionary built in; about 5 MB installed, no data fetched at run
-   time). Request boilerplate (申请公开、请提供、本人…) and punctuation are dropped.
+   time). Request boilerplate (申请公开、请提供、本人…), stop-words (内、是否、进行…) and
+   punctuation are dropped.
 2. Words are weighted TF-IDF over the requests of the period. Words that name a *kind* of
    information or a common administrative subject (方案、预算、报告、征收…, ``GENERIC``) keep a
    third of their weight: unrelated requests share them, while the object of a request (a
@@ -51,6 +52,15 @@ def _word_set(text: str) -> frozenset[str]:
 BOILERPLATE = _word_set(
     "申请 公开 请 请求 要求 获取 提供 查询 复印 本人 我 我们 的 了 及 和 "
     "与 或 以及 关于 有关 相关 政府信息 信息 对 某 上 旁 周边 等 其 该 之"
+)
+# Function words and other stop-words (a common Chinese list, cut to what requests use): they
+# never name a matter, so they are neither compared nor shown as keywords (范围内 → 范围, not 内).
+STOPWORDS = _word_set(
+    "内 外 中 下 间 前 后 时 里 为 是 在 于 从 向 由 把 被 将 已 已经 所 个 份 项 件 次 各 每 "
+    "这 那 此 这些 那些 其他 其它 其中 如何 是否 什么 哪些 怎样 为何 进行 给 予 地 得 着 过 "
+    "也 又 并 且 而 但 就 都 还 均 即 共 多 少 一 一些 一个 有 没有 无 能 可 可以 应 应当 "
+    "需 需要 由于 因为 所以 按照 根据 通过 对于 至 到 自 起 止 以 以上 以下 以内 之内 之间 "
+    "有无 是否是 全部 所有 具体 内容 方面 问题 事项 事宜 如下 如 若 即可 及其 以及其"
 )
 # Words naming a kind of information or a common administrative subject.
 GENERIC = _word_set(
@@ -134,7 +144,9 @@ def words(text: str) -> list[str]:
     import rjieba
 
     cleaned = PUNCTUATION.sub(" ", text)
-    return [w for w in rjieba.cut(cleaned) if w.strip() and w not in BOILERPLATE]
+    return [
+        w for w in rjieba.cut(cleaned) if w.strip() and w not in BOILERPLATE and w not in STOPWORDS
+    ]
 
 
 def _weights(docs: list[list[str]]) -> list[dict[str, float]]:

@@ -46,7 +46,11 @@ class PersonRow(SQLModel, table=True):
 
 class CaseRow(SQLModel, table=True):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_unit_state", "unit", "state"),)
+    __table_args__ = (
+        Index("ix_cases_unit_state", "unit", "state"),
+        # A platform reference names one application per channel (migration 0006).
+        Index("uq_cases_channel_reference", "channel", "reference", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # A row is a dossier of one flow: an application, or a review or lawsuit about one
@@ -56,6 +60,7 @@ class CaseRow(SQLModel, table=True):
     state: str = Field(max_length=32, index=True)
     rule_set: str = Field(max_length=16)
     channel: str | None = Field(default=None, max_length=32)
+    reference: str | None = Field(default=None, max_length=64)  # 平台编号 of the intake system
     received_on: date = Field(index=True)
     applicant_name: str = Field(max_length=200)
     applicant_kind: str = Field(max_length=32)

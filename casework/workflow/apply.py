@@ -196,7 +196,7 @@ def prepare(
     params = parse(variants[0], raw_params, vocab, case_id)
     if not replay:
         _name_the_clock(variants[0], case, params, case_id)
-    ctx = GuardContext(case, params, on, rules, wf.calendar, parent)
+    ctx = GuardContext(case, params, on, rules, wf.calendar, parent, actor)
     chosen = next((m for m in variants if all(GUARDS[g].check(ctx) for g in m.when)), None)
     if chosen is None:
         raise MoveNotAllowed(
@@ -301,7 +301,7 @@ def allowed_moves(
     if case.rule_set is None or actor.role not in ROLES:
         return []
     rules = wf.rules[case.flow].named(case.rule_set)
-    ctx = GuardContext(case, {}, today, rules, wf.calendar, parent)
+    ctx = GuardContext(case, {}, today, rules, wf.calendar, parent, actor)
     allowed = []
     for name in machine.moves_from(case.state):
         for m in machine.flow.variants(name):

@@ -13,6 +13,7 @@ from typing import Any
 
 from casework.domain.case import CaseSnapshot
 from casework.domain.clocks import Calendar, Clock, due_date
+from casework.domain.roles import Actor
 from casework.domain.rules import RuleSet
 from casework.domain.vocabulary import LAWSUIT_RESULTS, REVIEW_RESULTS
 
@@ -25,6 +26,7 @@ class GuardContext:
     rules: RuleSet
     calendar: Calendar
     parent: CaseSnapshot | None = None  # the case a review or lawsuit is about
+    actor: Actor | None = None  # who makes the move (replay: who made it, from the event)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,17 @@ def _consultation_expired(ctx: GuardContext) -> bool:
         return False
     due = due_date(found[1], ctx.calendar)
     return due is not None and ctx.on > due
+
+
+def _received_at_centre(ctx: GuardContext) -> bool:
+    """A window application the service centre registers without naming a unit: it waits at
+    the centre to be forwarded (硚政办〔2014〕32号附件1)."""
+    return (
+        ctx.actor is not None
+        and ctx.actor.role == "service_centre"
+        and ctx.params.get("channel") != "online"
+        and not ctx.params.get("unit")
+    )
 
 
 def _correction_window_open(ctx: GuardContext) -> bool:
@@ -163,8 +176,14 @@ GUARDS: dict[str, Guard] = {
             needs_inputs=True,
         ),
         Guard(
+            "received_at_centre",
+            "政务服务中心收件、未指定承办单位的申请，由政务服务中心转办",
+            _received_at_centre,
+            needs_inputs=True,
+        ),
+        Guard(
             "unit_given",
-            "非网上申请登记时须指定承办单位（unit）",
+            "非网上申请登记时须指定承办单位（unit）；政务服务中心收件的可不指定，由其转办",
             lambda ctx: bool(ctx.params.get("unit")),
             needs_inputs=True,
         ),

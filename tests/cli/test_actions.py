@@ -446,11 +446,15 @@ def test_register_refuses_an_unknown_channel_and_kind(cli: Cli) -> None:
     assert "applicant_kind：未知的申请人类型 'alien'" in line
 
 
-def test_register_without_a_unit_is_refused_unless_online(cli: Cli) -> None:
+def test_register_without_a_unit_is_refused_unless_online_or_at_the_centre(cli: Cli) -> None:
     line = cli.refused(
-        "wangmin", "register", "--channel", "window", "--on", "2026-03-02", *APPLICANT
+        "zonghe", "register", "--channel", "window", "--on", "2026-03-02", *APPLICANT
     )
     assert "须指定承办单位" in line
+    at_centre = cli.ok(
+        "wangmin", "register", "--channel", "window", "--on", "2026-03-02", *APPLICANT, "--json"
+    ).json
+    assert at_centre["state"] == "awaiting_forward"
 
 
 def test_a_missing_required_input_names_it(cli: Cli, case: int) -> None:

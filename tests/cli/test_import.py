@@ -56,7 +56,9 @@ def test_the_summary_and_progress_for_people(cli: Cli, tmp_path: Path) -> None:
 def test_rejected_rows_are_reported_and_the_others_registered(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, [GOOD[0], *BAD, GOOD[1]])
     report_file = tmp_path / "rejected.csv"
-    result = cli("wangmin", "import", str(path), "--report", str(report_file), "--json")
+    # 综合科 imports: a window row without a unit is refused (the service centre's own import
+    # would keep it waiting at the centre to be forwarded).
+    result = cli("zonghe", "import", str(path), "--report", str(report_file), "--json")
     assert result.exit_code == 1  # rows were refused: a failure found
     report = result.json
     assert report["registered"] == [{"row": 2, "case": 1}, {"row": 6, "case": 2}]
@@ -77,14 +79,40 @@ def test_rejected_rows_are_reported_and_the_others_registered(cli: Cli, tmp_path
 def test_importing_the_same_export_twice_registers_nothing_new(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, GOOD)
     cli.ok("wangmin", "import", str(path))
+    events = cli.events()
+    again = cli("wangmin", "import", str(path), "--json")
+    assert again.exit_code == 0
+    assert again.json["registered"] == [] and again.json["rejected"] == []
+    assert again.json["already"] == [
+        {"row": 2, "reference": "W-001", "case": 1},
+        {"row": 3, "reference": "W-002", "case": 2},
+    ]
+    assert cli.events() == events
+    said = cli.ok("wangmin", "import", str(path)).stdout
+    assert "第 2 行：平台编号 W-001 已登记为案件 1，未重复登记。" in said
+    assert "登记 0 件，此前已登记 2 行，未登记 0 行。" in said
+
+
+def test_a_row_without_reference_is_refused_as_a_duplicate(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, [GOOD[0].replace(",W-001", ",")])
+    cli.ok("wangmin", "import", str(path))
     again = cli("wangmin", "import", str(path), "--json")
     assert again.exit_code == 1
-    assert again.json["registered"] == []
+    assert again.json["registered"] == [] and again.json["already"] == []
     messages = [r["message"] for r in again.json["rejected"]]
-    assert messages == [
-        "与已登记的案件 1 重复（收到日期、申请人、申请内容相同）",
-        "与已登记的案件 2 重复（收到日期、申请人、申请内容相同）",
-    ]
+    assert messages == ["与已登记的案件 1 重复（收到日期、申请人、申请内容相同）"]
+
+
+def test_a_reference_registered_with_other_contents_is_refused(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("wangmin", "import", str(write(tmp_path, GOOD[:1])))
+    other = write(tmp_path, [GOOD[0].replace("2025年部门预算", "2024年决算")], name="other.csv")
+    events = cli.events()
+    again = cli("wangmin", "import", str(other), "--json")
+    assert again.exit_code == 1 and cli.events() == events
+    (rejected,) = again.json["rejected"]
+    assert rejected["field"] == "reference" and rejected["reference"] == "W-001"
+    assert rejected["rule"] == "a platform reference names one application"
+    assert "已登记为案件 1" in rejected["message"]
 
 
 def test_a_gbk_export_from_excel_is_read(cli: Cli, tmp_path: Path) -> None:

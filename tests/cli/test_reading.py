@@ -16,6 +16,21 @@ MASKED_PHONE = "139****5678"
 # ---------------------------------------------------------------- case show
 
 
+def test_case_show_gives_a_paused_clock_its_days_used_and_left(cli: Cli) -> None:
+    case = str(cli.register())  # received Mon 2026-03-02, reply due 3/30
+    consult = ["--party", "third_party", "--party-name", "汉正商贸有限公司", "--matter", "报价"]
+    cli.ok("lina", "consult", case, *consult, "--on", "2026-03-10")
+    # Used (3/2, 3/10]: 3/3–3/6 (4) + 3/9, 3/10 (2) = 6 working days; 20 − 6 = 14 left.
+    data = cli.ok("lina", "case", "show", case, "--as-of", "2026-03-12", "--json").json
+    reply = next(c for c in data["clocks"] if c["kind"] == "reply")
+    assert (reply["status"], reply["due_on"], reply["days_left"]) == ("paused", None, None)
+    assert (reply["days_used"], reply["days_remaining"]) == (6, 14)
+    out = cli.ok("lina", "case", "show", case, "--as-of", "2026-03-12").stdout
+    assert "已用 6 个工作日，余 14 个工作日（暂停计时）" in out
+    running = next(c for c in data["clocks"] if c["kind"] == "consultation")
+    assert (running["days_used"], running["days_remaining"]) == (None, None)
+
+
 def test_case_show_prints_state_unit_clocks_timeline_and_next_moves(cli: Cli) -> None:
     case = cli.register("--handler", "李娜")
     cli.ok(

@@ -94,7 +94,7 @@ def test_import_schema(cli: Cli, tmp_path: Path) -> None:
         "2026-03-02,window,李四,natural_person,招生方案,\n",
         encoding="utf-8",
     )
-    data = cli("wangmin", "import", str(path), "--json").json
+    data = cli("zonghe", "import", str(path), "--json").json
     assert len(data["registered"]) == 1 and len(data["rejected"]) == 1
     valid("import", data)
     invalid("import", {**data, "format": "xlsx"})

@@ -66,21 +66,42 @@ def test_sample_staff_file_is_marked_and_covers_every_unit() -> None:
                 assert by_code[code]["unit"] == unit, code
 
 
-def test_directory_load_sample_then_the_real_directory(fresh: str) -> None:
+REAL_ADMIN = """
+[[people]]
+code = "wanghong"
+name = "王红"
+role = "general_section"
+title = "区政府办综合科科员"
+unit = "zfb"
+email = "wanghong@qiaokou.gov.example"
+from_seed = false
+"""
+
+
+def test_directory_load_sample_then_the_real_directory(fresh: str, tmp_path: Path) -> None:
     loaded = run(fresh, None, "directory", "load", "--sample")
     assert loaded.exit_code == 0, loaded.output
     assert "其中示例人员 63 人（不是真实人员" in loaded.stdout
     shown = run(fresh, None, "directory", "show")
     assert "李娜（示例）" in shown.stdout and "不是真实人员" in shown.stdout
     assert run(fresh, "lina", "worklist", "--as-of", "2026-03-02").exit_code == 0
-    real = run(fresh, None, "directory", "load", str(ROOT / "states" / "organisation.toml"))
-    assert real.exit_code == 0 and "停用 63 人" in real.stdout
+    # The sample names administrators: from now on only they load the directory, and the real
+    # one must name an administrator too (the seed notice names none).
+    bundled = ROOT / "states" / "organisation.toml"
+    assert run(fresh, "lina", "directory", "load", str(bundled)).exit_code == 2
+    kept = run(fresh, "zonghe", "directory", "load", str(bundled))
+    assert kept.exit_code == 2 and "名录中没有管理员" in kept.stderr
+    real_file = tmp_path / "organisation.toml"
+    real_file.write_text(bundled.read_text(encoding="utf-8") + REAL_ADMIN, encoding="utf-8")
+    real = run(fresh, "zonghe", "directory", "load", str(real_file))
+    assert real.exit_code == 0, real.output
+    assert "停用 63 人" in real.stdout
     db = create_engine(fresh)
     with db.connect() as conn:
         active = set(conn.scalars(select(PersonRow.code).where(PersonRow.active.is_(True))))
     db.dispose()
-    assert "lina" not in active and "xugang" in active
-    refused = run(fresh, None, "directory", "load")
+    assert "lina" not in active and "xugang" in active and "wanghong" in active
+    refused = run(fresh, "wanghong", "directory", "load")
     assert refused.exit_code == 2 and "--sample" in refused.stderr
 
 

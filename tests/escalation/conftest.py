@@ -102,6 +102,13 @@ def run(engine: Any, day: str, **options: Any) -> Any:
     return sweep(engine, date.fromisoformat(day), now=at(day, 1), **options)
 
 
+def every_level_night(engine: Any) -> None:
+    """Sweep on each night a level of a reply clock due 3/30 is reached (3/25, 3/30, 3/31), so
+    that each level is notified (a single sweep on 3/31 notifies the breach only)."""
+    for day in ("2026-03-25", "2026-03-30", "2026-03-31"):
+        run(engine, day)
+
+
 def levels(engine: Any, case_id: int | None = None) -> list[tuple[int, str, str, date]]:
     """(case, kind, level, as_of of the sweep that recorded it), in order."""
     query = select(

@@ -48,11 +48,11 @@ def test_two_processes_sweeping_at_once_record_each_level_once(engine, db_url) -
         p.join(120)
     assert [p.exitcode for p in procs] == [0, 0]
     got = [results.get(timeout=5) for _ in procs]
-    # 10 reply clocks × 3 levels; notices: reminder 1 (unit mailbox), line 1, breach 2.
+    # 10 reply clocks × 3 levels, all reached in this sweep: only the breach is notified (2).
     assert sum(n for n, _, _ in got) == 30
-    assert sum(m for _, m, _ in got) == 40
+    assert sum(m for _, m, _ in got) == 20
     assert len(levels(engine)) == 30
-    assert outbox_count(engine) == 40
+    assert outbox_count(engine) == 20
     with engine.db.connect() as conn:
         lapsed = conn.scalar(
             select(func.count()).select_from(EVENTS).where(EVENTS.c.move == "correction_lapsed")
@@ -81,9 +81,9 @@ def test_three_schedulers_run_one_night_once_and_deliver_once(engine, db_url, sm
     ran = [s for s in summaries if s.skipped is None]
     assert len(summaries) == 3 and len(ran) == 1
     assert all("已由其他实例运行" in s.skipped for s in summaries if s.skipped)
-    assert outbox_count(engine) == 40
-    assert len(smtp.inbox.messages) == 40  # three dispatchers, each notice delivered once
-    assert len({m["Message-ID"] for m in smtp.inbox.messages}) == 40
+    assert outbox_count(engine) == 20
+    assert len(smtp.inbox.messages) == 20  # three dispatchers, each notice delivered once
+    assert len({m["Message-ID"] for m in smtp.inbox.messages}) == 20
     # The next night (or a restart the same night) finds nothing new.
     assert run(engine, "2026-04-01").notices == 0
     for jobs in instances:

@@ -137,6 +137,7 @@ def test_load_writes_units_and_people_and_refuses_a_bad_file_writing_nothing(
         "fanning",
         "zhangjin",
         "liruofei",
+        "zwzx_head",
     }
     assert (rows["xugang"].role, rows["xugang"].title) == ("director", "区政府办主任")
     assert czj.email == "czj@qiaokou.gov.example"

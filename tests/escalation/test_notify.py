@@ -9,7 +9,7 @@ import pytest
 from casework.errors import InvalidInput
 from casework.notify import NotifySettings, dispatch, retry_now
 from tests.conftest import at
-from tests.escalation.conftest import outbox, register, run
+from tests.escalation.conftest import every_level_night, outbox, register, run
 
 NOW = at("2026-03-31", 1)
 
@@ -18,7 +18,7 @@ def test_notices_arrive_by_smtp_in_chinese_naming_case_unit_clock_due_and_overdu
     engine, smtp
 ) -> None:
     case = register(engine, "2026-03-02", unit="jyj")  # reply due 3/30; 程宏刚's line → 范宁
-    run(engine, "2026-03-31")
+    every_level_night(engine)
     result = dispatch(engine.db, NotifySettings.from_env(smtp.env()), now=NOW)
     assert (result.sent, result.failed) == (4, 0)
     by_to = {m["To"].addresses[0].addr_spec: m for m in smtp.inbox.messages}
@@ -28,20 +28,14 @@ def test_notices_arrive_by_smtp_in_chinese_naming_case_unit_clock_due_and_overdu
         "jyj@qiaokou.gov.example",
         "xugang@qiaokou.gov.example",
     ]
-    line = by_to["fanning@qiaokou.gov.example"]
-    assert (
-        line["Subject"]
-        == f"【期限督办】届满督办：案件 {case} 答复期限已逾期 1 个工作日（区教育局）"
-    )
+    line = by_to["fanning@qiaokou.gov.example"]  # sent on the due day, 3/30
+    assert line["Subject"] == f"【期限督办】届满督办：案件 {case} 答复期限今日届满（区教育局）"
     body = line.get_content()
-    for text in (
-        f"案件编号：{case}",
-        "承办单位：区教育局",
-        "届满日期：2026-03-30",
-        "已逾期 1 个工作日",
-    ):
+    for text in (f"案件编号：{case}", "承办单位：区教育局", "届满日期：2026-03-30"):
         assert text in body
     assert "程宏刚副区长分管战线（战线副主任 范宁）" in body
+    breach = by_to["xugang@qiaokou.gov.example"]  # sent on 3/31
+    assert "已逾期 1 个工作日" in breach["Subject"] and "已逾期 1 个工作日" in breach.get_content()
     assert {r.status for r in outbox(engine)} == {"sent"}
     # Sent rows are not sent again.
     assert (
@@ -53,7 +47,7 @@ def test_notices_arrive_by_smtp_in_chinese_naming_case_unit_clock_due_and_overdu
 
 def test_mail_server_down_keeps_notices_and_delivers_each_once_when_back(engine, smtp) -> None:
     register(engine, "2026-03-02")
-    run(engine, "2026-03-31")
+    every_level_night(engine)
     settings = NotifySettings.from_env(smtp.env())
     smtp.stop()
     down = dispatch(engine.db, settings, now=NOW)
@@ -77,7 +71,7 @@ def test_mail_server_down_keeps_notices_and_delivers_each_once_when_back(engine,
 
 def test_retry_now_skips_the_backoff(engine, smtp) -> None:
     register(engine, "2026-03-02")
-    run(engine, "2026-03-31")
+    every_level_night(engine)
     settings = NotifySettings.from_env(smtp.env())
     smtp.stop()
     dispatch(engine.db, settings, now=NOW)
@@ -90,7 +84,7 @@ def test_a_dispatcher_that_died_mid_send_is_taken_over_after_its_lease(engine, s
     from casework.notify import _claim
 
     register(engine, "2026-03-02")
-    run(engine, "2026-03-31")
+    every_level_night(engine)
     settings = NotifySettings.from_env(smtp.env())
     assert len(_claim(engine.db, NOW, 100)) == 4  # claimed, then the process died
     assert dispatch(engine.db, settings, now=NOW + timedelta(minutes=5)).sent == 0  # leased
@@ -117,10 +111,11 @@ def test_file_channel_for_an_office_without_mail(engine, tmp_path) -> None:
 
 def test_email_waits_in_the_outbox_when_no_mail_server_is_set(engine) -> None:
     register(engine, "2026-03-02")
-    run(engine, "2026-03-31")
+    every_level_night(engine)
     result = dispatch(engine.db, NotifySettings.from_env({}), now=NOW)
-    assert (result.sent, result.failed) == (0, 4)
-    assert all("CASEWORK_SMTP_HOST" in r.last_error for r in outbox(engine))
+    # Not tried, so not failed: no attempt counted, no error; they wait for a mail server.
+    assert (result.sent, result.failed, result.mail_waiting) == (0, 0, 4)
+    assert {(r.status, r.attempts, r.last_error) for r in outbox(engine)} == {("pending", 0, None)}
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def test_no_mail_server_for_e_mail_recipients_stops_the_scheduler_at_start(engin
     with pytest.raises(InvalidInput) as err:
         NightlyJobs(engine, NotifySettings.from_env({}))
     assert err.value.field == "CASEWORK_SMTP_HOST"
-    assert "名录中有 73 个以电子邮件接收督办通知" in err.value.message
+    assert "名录中有 74 个以电子邮件接收督办通知" in err.value.message
 
 
 def test_start_catches_up_the_missed_nights_once(engine) -> None:

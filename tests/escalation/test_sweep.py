@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from casework.escalation import due_query
 from casework.proceedings import open_review
 from casework.store.repository import CLOCKS, EVENTS
-from tests.conftest import CLERK, DUTY, LEGAL, at
+from tests.conftest import CENTRE, CLERK, DUTY, LEGAL, at
 from tests.escalation.conftest import (
     awaiting_correction,
     levels,
@@ -64,15 +64,15 @@ def test_breach_after_a_due_date_before_the_holiday_waits_for_the_next_working_d
 def test_rerun_sends_nothing_twice(engine) -> None:
     register(engine, "2026-03-02")  # reply due 3/30
     first = run(engine, "2026-03-31")
-    assert first.notices == 4
+    assert first.notices == 2  # all three levels reached at once: the breach is notified
     again = run(engine, "2026-03-31")
     later = run(engine, "2026-04-01")
     assert (again.escalations, again.notices) == ([], 0)
     assert (later.escalations, later.notices) == ([], 0)
-    assert outbox_count(engine) == 4
+    assert outbox_count(engine) == 2
 
 
-def test_missed_nights_catch_up_every_level_once(engine) -> None:
+def test_missed_nights_record_every_level_once_and_notify_the_highest(engine) -> None:
     case = register(engine, "2026-03-02", handler="李娜")  # reply due Mon 3/30
     run(engine, "2026-03-20")  # last night that ran: nothing due yet (-3 is Wed 3/25)
     assert levels(engine, case) == []
@@ -82,17 +82,37 @@ def test_missed_nights_catch_up_every_level_once(engine) -> None:
         ("line", date(2026, 3, 30)),
         ("breach", date(2026, 3, 31)),
     ]
+    # Overdue by now: only the breach is notified (director + 督查室); the reminder and the
+    # line level are recorded without notices, so no later sweep sends them either.
+    assert [e["notices"] for e in summary.escalations] == [0, 0, 2]
     rows = outbox(engine)
-    # reminder: handler and head both fall back to the unit's mailbox (one mail); line: the
-    # deputy of 苏海峰's line (操俊峰, by the default order); breach: director + 督查室.
-    assert [r.recipient for r in rows] == [
-        "unit:czj",
-        "person:caojunfeng",
-        "person:xugang",
-        "office:dcs",
-    ]
+    assert [r.recipient for r in rows] == ["person:xugang", "office:dcs"]
+    assert all("逾期通报" in r.subject and "到期提醒" not in r.subject for r in rows)
     assert "已逾期 2 个工作日" in rows[0].subject  # as of 4/1, due 3/30
     assert run(engine, "2026-04-02").notices == 0
+
+
+def test_a_catch_up_159_working_days_late_sends_no_due_soon_reminder(engine) -> None:
+    case = register(engine, "2026-03-02")  # reply due 3/30; nothing swept until December
+    summary = run(engine, "2026-11-16")
+    assert [e["level"] for e in summary.escalations] == ["reminder", "line", "breach"]
+    subjects = [r.subject for r in outbox(engine) if r.case_id == case]
+    assert subjects and all("逾期通报" in s for s in subjects)
+    assert not any("到期提醒" in s or "届满督办" in s for s in subjects)
+
+
+def test_levels_reached_on_separate_nights_are_each_notified(engine) -> None:
+    register(engine, "2026-03-02", handler="李娜")  # reply due Mon 3/30
+    for day in ("2026-03-25", "2026-03-30", "2026-03-31"):
+        run(engine, day)
+    subjects = [r.subject for r in outbox(engine)]
+    assert [
+        any(label in s for s in subjects) for label in ("到期提醒", "届满督办", "逾期通报")
+    ] == [
+        True,
+        True,
+        True,
+    ]
 
 
 def test_routes_of_a_street_office_and_an_unassigned_unit(engine) -> None:
@@ -102,7 +122,8 @@ def test_routes_of_a_street_office_and_an_unassigned_unit(engine) -> None:
     line = {r.case_id: r.recipient for r in outbox(engine) if "届满督办" in r.subject}
     unassigned_line = sorted(r.recipient for r in outbox(engine) if r.case_id == unassigned)
     assert line[street] == "office:dcs"
-    assert unassigned_line == ["office:dcs", "person:xugang", "unit:bb"]
+    # reminder and line reached in the same sweep: only the line is notified.
+    assert unassigned_line == ["office:dcs", "person:xugang"]
     body = next(r.body for r in outbox(engine) if r.case_id == unassigned and "届满" in r.subject)
     assert "非通知原文" in body
 
@@ -122,6 +143,30 @@ def test_platform_application_not_forwarded_reaches_the_duty_office_head(engine)
     run(engine, "2026-03-04")
     assert levels(engine, view.id) == [(view.id, "forwarding", "lapsed", date(2026, 3, 4))]
     assert [r.recipient for r in outbox(engine)] == ["person:xiongfangli"]
+
+
+def test_window_application_at_the_centre_waits_and_reaches_the_centre_head(engine) -> None:
+    # Received at the service centre Mon 3/2 without a unit: 待转办 at the centre, forwarding
+    # due Tue 3/3 (1 working day); the reply clock runs from 3/2 all the same (due 3/30).
+    case = register(engine, "2026-03-02", unit=None)
+    view = engine.case(case, now=at("2026-03-02"))
+    assert view.state == "awaiting_forward"
+    assert [(c.kind, c.due_on) for c in view.clocks] == [
+        ("reply", date(2026, 3, 30)),
+        ("correction_notice", date(2026, 3, 11)),
+        ("centre_forwarding", date(2026, 3, 3)),
+    ]
+    run(engine, "2026-03-03")
+    assert levels(engine, case) == []
+    run(engine, "2026-03-04")
+    assert levels(engine, case) == [(case, "centre_forwarding", "lapsed", date(2026, 3, 4))]
+    assert [r.recipient for r in outbox(engine)] == ["person:zwzx_head"]
+    forwarded = engine.move(
+        case, "forward", CENTRE, on="2026-03-05", now=at("2026-03-05"), unit="czj"
+    )
+    assert (forwarded.state, forwarded.fields["unit"]) == ("in_progress", "czj")
+    assert [c.status for c in forwarded.clocks if c.kind == "centre_forwarding"] == ["breached"]
+    assert [c.due_on for c in forwarded.clocks if c.kind == "reply"] == [date(2026, 3, 30)]
 
 
 def test_correction_notice_window_reminds_the_unit_head_only_while_open(engine) -> None:

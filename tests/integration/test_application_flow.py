@@ -21,7 +21,18 @@ from casework.errors import (
     UnknownCalendarYear,
 )
 from casework.store.tables import CaseRow, ClockRow, EventRow
-from tests.conftest import APPLICANT, AUDITOR, CENTRE, CLERK, DUTY, HEAD, LEGAL, OTHER_CLERK, at
+from tests.conftest import (
+    APPLICANT,
+    AUDITOR,
+    CENTRE,
+    CLERK,
+    DUTY,
+    GENERAL,
+    HEAD,
+    LEGAL,
+    OTHER_CLERK,
+    at,
+)
 
 NOW = at("2026-07-15")
 
@@ -115,8 +126,8 @@ def test_rule_set_follows_the_receipt_date(engine) -> None:
 def test_bad_registration_is_refused_and_writes_nothing(engine, inputs, error, field) -> None:
     data = {"channel": "window", "unit": "czj", **APPLICANT, **inputs}
     data = {k: v for k, v in data.items() if v is not None}
-    with pytest.raises(error) as info:
-        engine.register(CENTRE, on="2026-03-02", now=NOW, **data)
+    with pytest.raises(error) as info:  # 综合科: a window application without a unit is refused
+        engine.register(GENERAL, on="2026-03-02", now=NOW, **data)
     if field:
         assert info.value.field == field
         assert field in str(info.value)

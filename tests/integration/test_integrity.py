@@ -152,6 +152,16 @@ def test_events_form_a_hash_chain_and_verify_passes(engine) -> None:
     assert engine.verify() == []
 
 
+def test_window_applications_at_the_centre_replay_on_both_branches(engine) -> None:
+    # With a unit: 办理中 at once, as every stored window registration was; without: 待转办 at
+    # the centre, then forwarded. verify replays both through the current flow file.
+    with_unit = register(engine)
+    waiting = engine.register(CENTRE, on="2026-03-02", now=NOW, channel="window", **APPLICANT)
+    engine.move(waiting.id, "forward", CENTRE, on="2026-03-03", now=NOW, unit="czj")
+    assert (with_unit.state, waiting.state) == ("in_progress", "awaiting_forward")
+    assert engine.verify() == []
+
+
 def _tamper(engine, statement) -> None:  # type: ignore[no-untyped-def]
     with engine.db.begin() as conn:
         conn.execute(statement)

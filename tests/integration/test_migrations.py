@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 import casework
 from casework.store import migrate
@@ -10,14 +10,22 @@ from casework.store.db import create_db_engine
 from tests.conftest import APPLICANT, CENTRE, at
 
 
-def test_upgrade_from_the_first_revision_keeps_cases(db_url: str) -> None:
-    db = create_db_engine(db_url)
+def seed_first_revision(db: Engine) -> None:
+    """A database at the first revision holding two units, two people (the administrator
+    zonghe, the clerk lina) and one case (张三's)."""
     migrate.upgrade(db, "0001")
     with db.begin() as conn:
         conn.execute(
             text(
                 'INSERT INTO units (code, name, "group", from_seed) '
-                "VALUES ('czj', '区财政局', 'key', true)"
+                "VALUES ('czj', '区财政局', 'key', true), ('zfb', '区政府办', 'office', true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO people (code, name, role, unit_code, active) VALUES "
+                "('zonghe', '赵综合', 'general_section', 'zfb', true), "
+                "('lina', '李娜', 'unit_clerk', 'czj', true)"
             )
         )
         conn.execute(
@@ -30,6 +38,11 @@ def test_upgrade_from_the_first_revision_keeps_cases(db_url: str) -> None:
             ),
             {"h": "0" * 64},
         )
+
+
+def test_upgrade_from_the_first_revision_keeps_cases(db_url: str) -> None:
+    db = create_db_engine(db_url)
+    seed_first_revision(db)
     migrate.upgrade(db)
     assert migrate.is_current(db)
     columns = {c["name"] for c in inspect(db).get_columns("cases")}

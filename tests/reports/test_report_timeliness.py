@@ -14,7 +14,7 @@ from casework.reports.timeliness import timeliness
 from casework.store.db import WRITE
 from casework.store.escalation_tables import ESCALATIONS
 from casework.store.repository import CLOCKS
-from tests.conftest import DUTY
+from tests.conftest import CENTRE, DUTY
 from tests.reports.conftest import NOW, case, clerk, register, reopen, reply
 
 MARCH = (date(2025, 3, 1), date(2025, 3, 31))
@@ -116,7 +116,26 @@ def test_march_2025_per_unit_line_and_district(engine) -> None:
         ("程宏刚副区长分管战线", rows["jyj"]),
     ]
     assert report.escalations_available
-    assert set(report.duty_clocks) == {"reply", "forwarding"}
+    assert set(report.duty_clocks) == {"reply", "forwarding", "centre_forwarding"}
+
+
+def test_the_service_centres_forwarding_counts_under_its_own_label(engine) -> None:
+    window = {"channel": "window", "applicant_kind": "natural_person", "request": "某项政府信息"}
+    # Received at the centre Mon 3/3, forwarding due Tue 3/4, forwarded Thu 3/6: breached.
+    late = engine.register(CENTRE, on="2025-03-03", now=NOW, applicant_name="甲", **window).id
+    engine.move(late, "forward", CENTRE, on="2025-03-06", now=NOW, unit="jyj")
+    # Received Thu 3/27, due Fri 3/28, still at the centre: breached on Mon 3/31.
+    engine.register(CENTRE, on="2025-03-27", now=NOW, applicant_name="乙", **window)
+    # Forwarded on its due day: met.
+    met = engine.register(CENTRE, on="2025-03-10", now=NOW, applicant_name="丙", **window).id
+    engine.move(met, "forward", CENTRE, on="2025-03-11", now=NOW, unit="czj")
+    report = timeliness(engine, *MARCH)
+    assert report.duty_clocks["centre_forwarding"] == "政务服务中心转办期限"
+    assert report.duty_clocks["forwarding"] == "转办期限"
+    breached = {r.label: r.figures.breached for r in report.units}
+    assert breached["（尚未转办）"].get("centre_forwarding") == 1
+    assert breached["（尚未转办）"].get("forwarding", 0) == 0
+    assert report.total.figures.breached.get("centre_forwarding") == 2
 
 
 def test_unit_scope_and_a_redone_reply(engine) -> None:

@@ -89,6 +89,19 @@ def one_pause() -> clk.Clock:
     return clk.resume(c, D(2025, 3, 26))
 
 
+def test_a_paused_clock_knows_the_days_used_and_left(cal: WorkCalendar) -> None:
+    # Paused Fri 3/14: (3/3, 3/14] = 3/4–7 (4) + 3/10–14 (5) = 9 used, 20 − 9 = 11 left.
+    first = clk.pause(reply(PLAIN_START), D(2025, 3, 14), "third_party")
+    assert clk.due_date(first, cal) is None
+    assert clk.paused_usage(first, cal) == (9, 11)
+    # Resumed Wed 3/26, paused again Wed 4/2: 3/27, 3/28, 3/31, 4/1, 4/2 = 5 more: 14 used, 6
+    # left. Extended by 20 on the way: the budget is 40, so 26 left.
+    second = clk.pause(one_pause(), D(2025, 4, 2), "other_agency")
+    assert clk.paused_usage(second, cal) == (14, 6)
+    assert clk.paused_usage(clk.extend(second, 20), cal) == (14, 26)
+    assert clk.paused_usage(one_pause(), cal) is None  # running: the due date says it
+
+
 def test_one_pause(cal: WorkCalendar) -> None:
     # Used in (3/3, 3/14]: 3/4–7 (4) + 3/10–14 (5) = 9; 11 remain after 3/26:
     # 3/27 (1), 3/28 (2), 3/31 (3), 4/1–4/3 (4–6), 清明 4/4–4/6, 4/7–11 (7–11) -> Fri 4/11.

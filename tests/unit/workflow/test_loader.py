@@ -86,7 +86,12 @@ def test_application_flow_loads() -> None:
     flow = flows["application"]
     assert flow.initial == "new"
     assert {"register", "forward", "reply", "extend", "consult"} <= set(flow.move_names)
-    assert len(flow.variants("register")) == 2
+    # online (duty office), received at the service centre without a unit, with a unit
+    assert [m.when for m in flow.variants("register")] == [
+        ("online_channel",),
+        ("received_at_centre",),
+        (),
+    ]
 
 
 # -- one defect each -----------------------------------------------------------------------
@@ -240,8 +245,8 @@ def test_variants_of_one_move_must_share_inputs(tmp_path: Path) -> None:
     states = broken_copy(
         tmp_path,
         APP,
-        'unit = "unit", handler = "text" }',
-        'unit = "unit", handler = "text", priority = "text" }',
+        'handler = "text", reference = "text" }',
+        'handler = "text", reference = "text", priority = "text" }',
         2,
     )
     problems = check_states(states)
