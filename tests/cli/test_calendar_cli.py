@@ -206,3 +206,21 @@ def test_a_bad_notice_file_is_one_line_and_writes_nothing(cli, tmp_path: Path) -
     missing = cli.refused("zonghe", "calendar", "notice", "add", str(tmp_path / "none.toml"))
     assert "无法读取文件" in missing
     assert "尚未登记" in cli.ok(None, "calendar", "notice", "list").stdout
+
+
+@pytest.mark.parametrize("today", ["2026-12-05", "2027-03-15", "2027-12-31"])
+def test_a_clerks_day_on_a_date_no_notice_covers_yet(cli, time_machine, today: str) -> None:
+    # Each act defaults to "today": registering, asking for and receiving a correction,
+    # extending and replying all work on the real calendar's edge and beyond it.
+    time_machine.move_to(at(today))
+    case = str(cli.register(on=today))
+    cli.ok("lina", "correction", "request", case, "--items", "文号", "--days", "5")
+    cli.ok("lina", "correction", "received", case)
+    extended = cli.ok(
+        "lina", "extend", case, "--approver", "周科长", "--reason", "需调取档案", "--json"
+    ).json
+    reply = next(c for c in extended["clocks"] if c["kind"] == "reply")
+    assert reply["provisional"] is True and reply["due_on"] > today
+    assert "（暂定）" in cli.ok("lina", "case", "show", case).stdout
+    cli.ok("lina", "reply", case, "--outcome", "disclosed", "--provision", "邮寄")
+    assert cli.ok(None, "verify").stdout.startswith("校验通过")
