@@ -41,6 +41,11 @@ def register(engine, on: str) -> int:
     return engine.register(CENTRE, on=on, now=at(on), channel="window", unit="czj", **APPLICANT).id
 
 
+def ask_correction(engine, case: int, on: str) -> None:
+    """A correction notice with 5 working days to correct."""
+    engine.move(case, "request_correction", CLERK, on=on, now=at(on), items=["文号"], days=5)
+
+
 def count(engine, table, *where) -> int:
     with engine.db.connect() as conn:
         return conn.scalar(select(func.count()).select_from(table).where(*where)) or 0
@@ -264,15 +269,7 @@ def test_the_sweep_warns_the_general_section_through_the_outbox(engine) -> None:
 def test_lapses_and_escalations_run_on_provisional_dates(engine) -> None:
     # Correction requested Mon 2027-01-04 with 5 working days: 1/5–1/11 → due Mon 1/11.
     case = register(engine, "2026-12-28")
-    engine.move(
-        case,
-        "request_correction",
-        CLERK,
-        on="2027-01-04",
-        now=at("2027-01-04"),
-        items=["x"],
-        days=5,
-    )
+    ask_correction(engine, case, "2027-01-04")
     summary = sweep(engine, D(2027, 1, 12), now=at("2027-01-12"))
     assert [(x["case"], x["result"]) for x in summary.lapses] == [(case, "done")]
     assert engine.case(case, now=at("2027-01-12")).state == "closed"
@@ -291,15 +288,7 @@ def test_a_lapse_made_on_a_provisional_date_that_the_notice_moves_later_is_flagg
     # (除夕, 初一–初三, two 补假), 2/11 (2), 2/12 (3), 2/15 (4), Tue 2/16 (5). With the notice
     # (2/5–2/13 off, Sun 2/14 worked): 2/4 (1), 2/14 (2), 2/15 (3), 2/16 (4), Wed 2/17 (5).
     case = register(engine, "2027-01-28")
-    engine.move(
-        case,
-        "request_correction",
-        CLERK,
-        on="2027-02-03",
-        now=at("2027-02-03"),
-        items=["文号"],
-        days=5,
-    )
+    ask_correction(engine, case, "2027-02-03")
     lapsed = sweep(engine, D(2027, 2, 17), now=at("2027-02-17")).lapses
     assert [(x["case"], x["due_on"], x["result"]) for x in lapsed] == [
         (case, D(2027, 2, 16), "done")

@@ -36,28 +36,16 @@ def received(engine) -> int:  # type: ignore[no-untyped-def]
     ).id
 
 
+def consult(engine, case: int, on: str, party: str, name: str):  # type: ignore[no-untyped-def]
+    return engine.move(
+        case, "consult", CLERK, on=on, now=NOW, party=party, party_name=name, matter="x"
+    )
+
+
 def two_consultations(engine) -> int:  # type: ignore[no-untyped-def]
     case = received(engine)
-    engine.move(
-        case,
-        "consult",
-        CLERK,
-        on="2026-03-04",
-        now=NOW,
-        party="third_party",
-        party_name="汉正商贸有限公司",
-        matter="合同中的报价",
-    )
-    view = engine.move(
-        case,
-        "consult",
-        CLERK,
-        on="2026-03-09",
-        now=NOW,
-        party="other_agency",
-        party_name="区教育局",
-        matter="共同制作的信息",
-    )
+    consult(engine, case, "2026-03-04", "third_party", "汉正商贸有限公司")
+    view = consult(engine, case, "2026-03-09", "other_agency", "区教育局")
     assert view.state == "consulting"
     assert [c.due_on for c in view.clocks if c.kind == "consultation"] == [
         date(2026, 3, 25),
@@ -143,16 +131,7 @@ def test_each_consultation_gets_its_letter_and_its_line_in_the_timeline(engine) 
 
 def test_a_single_open_consultation_is_named_in_the_event_without_being_typed(engine) -> None:
     case = received(engine)
-    engine.move(
-        case,
-        "consult",
-        CLERK,
-        on="2026-03-04",
-        now=NOW,
-        party="third_party",
-        party_name="甲",
-        matter="x",
-    )
+    consult(engine, case, "2026-03-04", "third_party", "甲")
     view = engine.move(case, "consultation_answered", CLERK, on="2026-03-10", now=NOW, opinion="y")
     assert view.state == "in_progress"
     assert engine.case(case, now=NOW).events[-1].payload["consultation"] == 1
