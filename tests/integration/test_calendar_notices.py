@@ -10,6 +10,7 @@ rests 春节 2/5–2/13 with Sun 2/14 and Sat 2/20 worked; the law alone (provis
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -302,3 +303,27 @@ def test_a_lapse_made_on_a_provisional_date_that_the_notice_moves_later_is_flagg
     assert "请核查是否应恢复办理" in body
     assert engine.case(case, now=at("2027-02-18")).state == "closed"  # a person decides
     assert engine.verify() == []
+
+
+def test_a_holiday_library_that_learns_the_year_is_taken_up_by_the_next_sweep(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    # As if chinesecalendar were upgraded to a release with the (fictional) 2027 notice. The
+    # process-wide calendar cache is emptied afterwards, whatever happens, for the other tests.
+    from casework import calendar_sources
+
+    request.addfinalizer(calendar_sources._build.cache_clear)
+    eng = casework.open(db_url, upgrade=True)
+    case = register(eng, "2027-01-08")
+    assert reply(eng, case).due_on == D(2027, 2, 11)
+    eng.db.dispose()
+    file_2027 = calendar_sources.parse_schedule_file(NOTICE, named_by_year=False)[0]
+    upgraded = [*calendar_sources.library_schedules(), replace(file_2027, origin="library")]
+    monkeypatch.setattr(calendar_sources, "library_schedules", lambda: upgraded)
+    calendar_sources._build.cache_clear()
+    eng = casework.open(db_url)
+    summary = sweep(eng, D(2027, 1, 11), now=at("2027-01-11"))
+    assert [c["case"] for c in summary.recomputed] == [case]
+    assert reply(eng, case, "2027-01-11").due_on == D(2027, 2, 14)
+    assert "节假日程序库" in eng.case(case, now=at("2027-01-11")).events[-1].payload["reason"]
+    eng.db.dispose()
