@@ -187,7 +187,7 @@ def print_case(data: dict[str, Any], labels: Labels, *, timeline: bool = True) -
     console = clerk_console()
     f, flow = data["fields"], data["flow"]
     console.print(
-        f"[bold]案件 {data['id']}[/]  {data['state_label']}（{data['state']}）  "
+        f"[bold]案件 {data['id']}[/]  {data['state_label']}  "
         f"适用规则：{data['rule_set']}  版本 {data['version']}"
     )
     kind = APPLICANT_KINDS.get(f["applicant_kind"], f["applicant_kind"])

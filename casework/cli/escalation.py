@@ -334,6 +334,30 @@ def directory_load(
 # ---------------------------------------------------------------- sweep
 
 
+def _sweep_labels(engine: Any) -> tuple[Any, Any, Any]:
+    """Chinese names of clock kinds, ladder levels and moves, for the sweep's tables."""
+    from casework.escalation import load_ladder
+
+    clocks = {
+        kind: spec.label
+        for book in engine.workflow.rules.values()
+        for rule_set in book.rule_sets
+        for kind, spec in rule_set.clocks.items()
+    }
+    ladder = load_ladder(engine.settings.states_dir, engine.workflow)
+    levels = {
+        (kind, lv.name): lv.label for kind, rung in ladder.rungs.items() for lv in rung.levels
+    }
+    moves = {
+        m.name: m.label for machine in engine.workflow.flows.values() for m in machine.flow.moves
+    }
+    return (
+        lambda kind: clocks.get(kind, kind),
+        lambda kind, level: levels.get((kind, level), level),
+        lambda name: moves.get(name, name),
+    )
+
+
 def sweep(
     as_of: str = typer.Option(None, "--as-of", help="督办日期（YYYY-MM-DD，默认今天）。"),
     db: str = DbOption,
@@ -350,7 +374,8 @@ def sweep(
 
     now = _now()
     day = parse_date("as_of", as_of) if as_of else now.date()
-    summary = run_sweep(open_engine(db, states), day, now=now, started_by="cli")
+    engine = open_engine(db, states)
+    summary = run_sweep(engine, day, now=now, started_by="cli")
     if as_json:
         print_json(summary.to_dict())
         return
@@ -364,13 +389,20 @@ def sweep(
         counts = rows.setdefault((e["kind"], e["level"]), [0, 0])
         counts[0] += 1
         counts[1] += e["notices"]
+    clock, level_of, move = _sweep_labels(engine)
     for (kind, level), (n, notices) in sorted(rows.items()):
-        table.add_row(kind, level, str(n), str(notices))
+        table.add_row(clock(kind), level_of(kind, level), str(n), str(notices))
     console.print(table)
     lapses = Table("案件", "期限", "期满动作", "届满", "结果", title="申请人期限期满")
     results = {"done": "已办理", "already": "已由他人办理", "failed": "未能办理"}
     for x in summary.lapses:
-        lapses.add_row(str(x["case"]), x["kind"], x["move"], str(x["due_on"]), results[x["result"]])
+        lapses.add_row(
+            str(x["case"]),
+            clock(x["kind"]),
+            move(x["move"]),
+            str(x["due_on"]),
+            results[x["result"]],
+        )
     if summary.lapses:
         console.print(lapses)
     for case in summary.recomputed:

@@ -151,6 +151,14 @@ HELP_WORDS = {
     ),
 }
 EXTRAS = (("[required]", "[必填]"), ("default: ", "默认："), ("env var: ", "环境变量："))
+# typer's own metavars for options declared without one.
+METAVARS = (("<str>", "<文字>"), ("<int>", "<整数>"), ("<float>", "<数值>"), ("<path>", "<路径>"))
+
+
+def _term(text: str) -> str:
+    for english, chinese_text in METAVARS:
+        text = text.replace(english, chinese_text)
+    return text
 
 
 def _help_text(text: str) -> str:
@@ -173,7 +181,7 @@ class ChineseHelpFormatter(HelpFormatter):
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
         super().write_dl(
-            [(first, _help_text(second)) for first, second in rows], col_max, col_spacing
+            [(_term(first), _help_text(second)) for first, second in rows], col_max, col_spacing
         )
 
 

@@ -45,7 +45,7 @@ def test_case_show_prints_state_unit_clocks_timeline_and_next_moves(cli: Cli) ->
         "2026-03-04",
     )
     out = cli.ok("lina", "case", "show", str(case), "--as-of", "2026-03-20").stdout
-    assert "办理中（in_progress）" in out
+    assert f"案件 {case}  办理中  " in out and "in_progress" not in out
     assert "承办单位：czj 区财政局" in out and "承办人：李娜" in out
     # Reply due 2026-03-30; from Friday 03-20 that leaves 6 working days (23–27, 30).
     assert "2026-03-30" in out and "剩 6 个工作日" in out

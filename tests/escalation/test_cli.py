@@ -107,6 +107,8 @@ def test_sweep_prints_a_table_and_json_and_refuses_a_future_date(tmp_path: Path)
     assert table.exit_code == 0, table.output
     assert "期限督办（截至 2026-03-31）" in table.output
     assert "新增督办 3 件，写入发件箱 2 条" in table.output
+    # Clock kinds and ladder levels by their Chinese names, not their codes.
+    assert "答复期限" in table.output and "reply" not in table.output
     again = runner.invoke(app, ["sweep", "--as-of", "2026-03-31", "--db", db, "--json"])
     assert json.loads(again.output)["escalations"] == []
     future = runner.invoke(app, ["sweep", "--as-of", "2099-01-01", "--db", db])
