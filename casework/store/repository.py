@@ -45,12 +45,6 @@ SELECT_CASE = (
     .where(CASES.c.id == bindparam("b_id"))
     .order_by(CLOCKS.c.seq, PAUSES.c.seq)
 )
-SELECT_CLOCKS = (
-    select(*_CLOCK_LABELS, *_PAUSE_LABELS)
-    .select_from(CLOCKS.outerjoin(PAUSES, PAUSES.c.clock_id == CLOCKS.c.id))
-    .where(CLOCKS.c.case_id.in_(bindparam("b_ids", expanding=True)))
-    .order_by(CLOCKS.c.case_id, CLOCKS.c.seq, PAUSES.c.seq)
-)
 INSERT_CASE = insert(CASES).returning(CASES.c.id)
 # Written by every move, whatever else it changes.
 _ALWAYS_UPDATED = ("updated_at", "last_event_hash", "event_count", "version")
@@ -191,14 +185,6 @@ def _clock_entries(rows: Any) -> list[ClockEntry]:
             stopped_on=r.k_stopped_on,
         )
     return entries
-
-
-def load_clocks(conn: Connection, case_ids: list[int]) -> dict[int, list[ClockEntry]]:
-    """Clocks with their pauses for several cases, in one query."""
-    out: dict[int, list[ClockEntry]] = {}
-    for entry in _clock_entries(conn.execute(SELECT_CLOCKS, {"b_ids": case_ids})):
-        out.setdefault(entry.case_id, []).append(entry)
-    return out
 
 
 def load_case(conn: Connection, case_id: int) -> LoadedCase:
