@@ -43,7 +43,7 @@ from typing import Any
 import casework
 from casework import Actor
 from casework.calendar_sources import load_calendar
-from casework.services import Engine
+from casework.engine import Engine
 from casework.settings import TIMEZONE, Settings
 
 NOW = datetime(2026, 7, 15, 10, tzinfo=TIMEZONE)

@@ -27,7 +27,7 @@ from casework.letters.rendering import Renderer, template_name
 from casework.letters.samples import samples
 from casework.organisation import load_units
 from casework.resources import bundled_dir
-from casework.services import build_workflow
+from casework.workflow.build import build_workflow
 
 
 def rate(label: str, n: int, work: Callable[[int], object]) -> float:

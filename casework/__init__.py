@@ -33,7 +33,7 @@ from casework.errors import (
 )
 
 if TYPE_CHECKING:
-    from casework.services import Engine
+    from casework.engine import Engine
 
 __all__ = [
     "Actor",
@@ -52,7 +52,7 @@ __all__ = [
 
 
 def open(url: str | None = None, **options: Any) -> Engine:
-    """Open the engine on a database URL; see ``casework.services.open_engine``."""
-    from casework.services import open_engine
+    """Open the engine on a database URL; see ``casework.bootstrap.open_engine``."""
+    from casework.bootstrap import open_engine
 
     return open_engine(url, **options)

@@ -1,5 +1,5 @@
 """The office's calendar acts: registering a holiday notice and recomputing the due dates that a
-newly known year moves (design.md §5).
+newly known year moves (docs/concepts.md, Working-day calendar).
 
 A year becomes known when the office registers its notice (``register_notice``), when a file is
 added under states/calendar/, or when a newer holiday library knows it. Whichever happened, the
@@ -15,21 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Connection, bindparam, update
 
 from casework.calendar_sources import parse_schedule_file
 from casework.domain import clocks as clk
 from casework.domain.calendar import ORIGINS, WEEKDAY_NAMES, WorkCalendar, YearSchedule
 from casework.domain.holiday_law import revision_for, statutory_days
-from casework.domain.roles import Actor
+from casework.domain.roles import ADMIN_ROLES, Actor
 from casework.errors import CaseworkError, InvalidInput, PermissionDenied, StaleCase
-from casework.identity import ADMIN_ROLES
 from casework.organisation import Directory, directory_in_force
 from casework.replay import RECOMPUTED, load_events, replay_events
 from casework.store.calendar_store import (
     affected_case_ids,
+    all_notices,
     insert_notice,
     notice_in_force,
     queue_notice,
@@ -37,9 +37,12 @@ from casework.store.calendar_store import (
     schedule_digest,
     write_basis,
 )
-from casework.store.db import WRITE
 from casework.store.repository import CLOCKS, load_case, save_move
-from casework.views import jsonable
+from casework.store.unit_of_work import unit_of_work
+from casework.views import jsonable, jsonable_dict
+
+if TYPE_CHECKING:
+    from casework.engine import Engine
 
 __all__ = [
     "RECOMPUTE_ACTOR",
@@ -64,7 +67,7 @@ class RecomputeSummary:
     problems: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(
+        return jsonable_dict(
             {
                 "years": self.years,
                 "cases": self.cases,
@@ -122,6 +125,12 @@ def check_notice(schedule: YearSchedule, issued_on: date | None, calendar: WorkC
             )
 
 
+def registered_notices(engine: Engine) -> list[dict[str, Any]]:
+    """Every holiday notice registered in the database, replaced ones included."""
+    with engine.db.connect() as conn:
+        return all_notices(conn)
+
+
 def _require_admin(actor: Actor, what: str) -> None:
     if actor.role not in ADMIN_ROLES:
         raise PermissionDenied(
@@ -132,7 +141,7 @@ def _require_admin(actor: Actor, what: str) -> None:
 
 
 def register_notice(
-    engine: Any, actor: Actor, path: Path, *, replace: bool = False, now: datetime
+    engine: Engine, actor: Actor, path: Path, *, replace: bool = False, now: datetime
 ) -> NoticeResult:
     """Register a year's holiday notice from a file in the states/calendar/<year>.toml format
     (plus ``issued_on``), then recompute the due dates it moves.
@@ -147,10 +156,15 @@ def register_notice(
     assert issued_on is not None
     year = schedule.year
     in_force = calendar.schedule(year)
-    with engine.db.execution_options(**WRITE).begin() as conn:
+    with unit_of_work(engine.db) as uow:
+        conn = uow.conn
         existing = notice_in_force(conn, year)
-        same = existing is not None and existing.digest == schedule_digest(schedule)
-        if same and existing.number == schedule.source and existing.issued_on == issued_on:
+        if (
+            existing is not None
+            and existing.digest == schedule_digest(schedule)
+            and existing.number == schedule.source
+            and existing.issued_on == issued_on
+        ):
             return NoticeResult(year, schedule.source, "unchanged", RecomputeSummary())
         differs = existing is not None or not (in_force.provisional or in_force.same_days(schedule))
         if differs and not replace:
@@ -190,7 +204,7 @@ def _describe(calendar: WorkCalendar, years: list[int]) -> str:
 
 
 def recompute(
-    engine: Any,
+    engine: Engine,
     *,
     now: datetime,
     everything: bool = False,
@@ -211,7 +225,8 @@ def recompute(
     if everything:
         since = date.min
     elif stored is None:
-        with engine.db.execution_options(**WRITE).begin() as conn:
+        with unit_of_work(engine.db) as uow:
+            conn = uow.conn
             write_basis(conn, current, now)
         return out
     else:
@@ -229,7 +244,8 @@ def recompute(
     finished = True
     for case_id in case_ids:
         try:
-            with engine.db.execution_options(**WRITE).begin() as conn:
+            with unit_of_work(engine.db) as uow:
+                conn = uow.conn
                 changed = _recompute_case(engine, conn, case_id, basis, now)
                 for c in changed["early"] if changed is not None else []:
                     out.problems.append(
@@ -251,13 +267,14 @@ def recompute(
         if changed is not None:
             out.cases.append(changed)
     if finished:
-        with engine.db.execution_options(**WRITE).begin() as conn:
+        with unit_of_work(engine.db) as uow:
+            conn = uow.conn
             write_basis(conn, current, now)
     return out
 
 
 def _recompute_case(
-    engine: Any, conn: Any, case_id: int, basis: str, now: datetime
+    engine: Engine, conn: Connection, case_id: int, basis: str, now: datetime
 ) -> dict[str, Any] | None:
     """Replay one case with the calendar in force; write its clocks and an event if they
     differ from the stored ones. Returns what changed, or None."""
@@ -281,7 +298,8 @@ def _recompute_case(
         due = clk.due_date(new, wf.calendar)
         if old == new and loaded.due_on[seq] == due:
             continue
-        spec = wf.rules[stored.flow].named(stored.rule_set).clocks.get(new.kind)
+        rules = wf.rules[stored.flow].named(stored.rule_set) if stored.rule_set else None
+        spec = rules.clocks.get(new.kind) if rules else None
         changes.append(
             {
                 "clock": new.kind,
@@ -331,7 +349,7 @@ def _recompute_case(
 
 
 def _tell_unit(
-    conn: Any, directory: Directory, changed: dict[str, Any], basis: str, now: datetime
+    conn: Connection, directory: Directory, changed: dict[str, Any], basis: str, now: datetime
 ) -> int:
     """One outbox notice to the handling unit (the general section before forwarding)."""
     unit = changed["unit"]

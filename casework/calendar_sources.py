@@ -16,7 +16,6 @@ format is described in ``states/calendar/README.md``; a notice file has the same
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 from casework.domain.calendar import WEEKDAY_NAMES, WorkCalendar, YearSchedule
 from casework.domain.holiday_law import provisional_schedule
 from casework.errors import DefinitionError
+from casework.tomlfiles import Key, read_toml, strict_table
 
 __all__ = [
     "HOLIDAY_NAMES",
@@ -122,8 +122,9 @@ def library_schedules() -> list[YearSchedule]:
 
 # -- override files -----------------------------------------------------------------------
 
-_TOP_KEYS = {"year", "source", "issued_on", "rest", "makeup_workdays"}
-_REST_KEYS = {"name", "from", "to", "makeup_workdays"}
+# The keys of a calendar file and of its [[rest]] tables (their values are checked below).
+_TOP_KEYS = {k: Key() for k in ("year", "source", "issued_on", "rest", "makeup_workdays")}
+_REST_KEYS = {k: Key() for k in ("name", "from", "to", "makeup_workdays")}
 
 
 def _fail(path: Path, message: str, field: str) -> DefinitionError:
@@ -174,24 +175,7 @@ def parse_schedule_file(
     ``named_by_year``: the file name must be ``<year>.toml`` (files under states/calendar/; a
     notice file given to ``casework calendar notice add`` may be named anything).
     """
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except tomllib.TOMLDecodeError as err:
-        raise _fail(path, f"TOML 语法错误：{err}", "toml") from err
-    except UnicodeDecodeError:
-        raise _fail(path, "文件不是 UTF-8 编码的 TOML", "toml") from None
-    except OSError as err:
-        raise _fail(path, f"无法读取文件：{err.strerror}", "path") from None
-
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise _fail(
-            path,
-            f"未知的字段 {', '.join(unknown)}（允许：year、source、issued_on、rest、"
-            "makeup_workdays）",
-            unknown[0],
-        )
+    data = strict_table(read_toml(path), _TOP_KEYS, path, "")
 
     year = data.get("year")
     if isinstance(year, bool) or not isinstance(year, int):
@@ -226,14 +210,7 @@ def parse_schedule_file(
         raise _fail(path, "rest 应写成 [[rest]] 表（每个放假区间一个）", "rest")
     for i, entry in enumerate(ranges):
         where = f"rest[{i}]"
-        unknown = sorted(set(entry) - _REST_KEYS)
-        if unknown:
-            raise _fail(
-                path,
-                f"{where} 中有未知的字段 {', '.join(unknown)}"
-                "（允许：name、from、to、makeup_workdays）",
-                f"{where}.{unknown[0]}",
-            )
+        entry = strict_table(entry, _REST_KEYS, path, where)
         name = entry.get("name", "")
         if not isinstance(name, str):
             raise _fail(path, f'{where}.name 应为字符串（节日名称，如 "春节"）', f"{where}.name")

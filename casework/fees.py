@@ -11,7 +11,7 @@ spaces); without one, the same name and the same contact address (else the same 
 applications count: those of the application flow held by the same unit (the 行政机关 that
 charges: each unit answers and charges in its own name), received in the same natural month as
 this one, up to and including this one (by receipt date, then registration order). That the
-count is per agency, not district-wide, is an interpretation (legal-rules.md A5, ❌).
+count is per agency, not district-wide, is an interpretation (docs/legal-basis.md A5, ❌).
 """
 
 from __future__ import annotations

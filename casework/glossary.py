@@ -1,4 +1,4 @@
-"""Chinese names of the case fields and move inputs (design.md §3), as clerks read and type them.
+"""Chinese names of case fields and move inputs (docs/concepts.md), as clerks read and type them.
 
 The CLI uses them for option help and for printing event contents; the service-platform import
 accepts them as column headers.

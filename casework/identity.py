@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import select
 
-from casework.domain.roles import ROLES, Actor
+from casework.domain.roles import ADMIN_ROLES, ROLES, Actor
 from casework.errors import InvalidInput, NotFound, PermissionDenied
-from casework.store.tables import PersonRow
+from casework.store.tables import PersonRow, table_of
 
-PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
+PEOPLE = table_of(PersonRow)
 USER_VARIABLE = "CASEWORK_USER"
-ADMIN_ROLES = frozenset({"general_section", "office_head"})
 _NAME_LENGTH = 50  # events.actor_name
 
 

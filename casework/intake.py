@@ -29,10 +29,10 @@ from typing import Any
 
 from casework.domain.roles import Actor
 from casework.domain.vocabulary import APPLICANT_KINDS
+from casework.engine import APPLICATION, Engine
 from casework.errors import CaseworkError, InvalidInput
 from casework.glossary import LABELS
 from casework.search import find_duplicate, unit_names
-from casework.services import APPLICATION, Engine
 from casework.workflow.fields import parse_date
 
 REQUIRED = ("received_on", "channel", "applicant_name", "applicant_kind", "request")
@@ -244,16 +244,16 @@ def import_rows(
     path: Path,
     *,
     now: datetime | None = None,
-    progress: Callable[[Iterator[Row], int], Iterator[Row]] | None = None,
+    progress: Callable[[Iterator[Row], int], Iterable[Row]] | None = None,
 ) -> ImportReport:
     """Register every row of an export; the report says which rows became which cases and why
     the others were rejected."""
     kind, rows = read_rows(path)
     names = Names.of(engine)
     report = ImportReport(str(path), kind, len(rows))
-    stream: Iterator[Row] = iter(rows)
+    stream: Iterable[Row] = iter(rows)
     if progress is not None:
-        stream = progress(stream, len(rows))
+        stream = progress(iter(rows), len(rows))
     for row in stream:
         try:
             case_id, new = register_row(engine, actor, row, names, now)

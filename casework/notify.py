@@ -45,8 +45,8 @@ from sqlalchemy import and_, func, or_, select, update
 
 from casework.errors import InvalidInput
 from casework.organisation import is_email
-from casework.store.db import WRITE
 from casework.store.escalation_tables import OUTBOX
+from casework.store.unit_of_work import unit_of_work
 
 log = logging.getLogger("casework.notify")
 
@@ -240,11 +240,12 @@ def _claim(db: DbEngine, now: datetime, limit: int, *, file_only: bool = False) 
     )
     if file_only:
         ready = and_(ready, OUTBOX.c.channel == "file")
-    with db.execution_options(**WRITE).begin() as conn:
+    with unit_of_work(db) as uow:
+        conn = uow.conn
         query = select(OUTBOX).where(ready).order_by(OUTBOX.c.id).limit(limit)
         if conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        rows = conn.execute(query).all()
+        rows = list(conn.execute(query).all())
         if rows:
             conn.execute(
                 update(OUTBOX)
@@ -305,8 +306,8 @@ def _deliver(
     else:
         values = {"status": "sent", "lease_until": None, "sent_at": now, "last_error": None}
         out.sent += 1
-    with db.execution_options(**WRITE).begin() as conn:
-        conn.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(**values))
+    with unit_of_work(db) as uow:
+        uow.conn.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(**values))
 
 
 def retry_now(db: DbEngine, *, now: datetime, ids: list[int] | None = None) -> int:
@@ -314,8 +315,8 @@ def retry_now(db: DbEngine, *, now: datetime, ids: list[int] | None = None) -> i
     query = update(OUTBOX).where(OUTBOX.c.status == "pending").values(next_attempt_at=now)
     if ids:
         query = query.where(OUTBOX.c.id.in_(ids))
-    with db.execution_options(**WRITE).begin() as conn:
-        return conn.execute(query).rowcount
+    with unit_of_work(db) as uow:
+        return uow.conn.execute(query).rowcount
 
 
 def list_outbox(db: DbEngine, *, status: str | None = None, limit: int = 100) -> list[Any]:
@@ -323,4 +324,4 @@ def list_outbox(db: DbEngine, *, status: str | None = None, limit: int = 100) ->
     if status is not None:
         query = query.where(OUTBOX.c.status == status)
     with db.connect() as conn:
-        return conn.execute(query).all()
+        return list(conn.execute(query).all())

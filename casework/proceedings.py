@@ -10,13 +10,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from casework.domain.roles import Actor
+from casework.engine import Engine
 from casework.errors import InvalidInput
-from casework.services import Engine
 from casework.store.repository import CASES, load_case
-from casework.views import CaseView, jsonable
+from casework.views import CaseView, jsonable_dict
 
 FLOWS = ("review", "lawsuit")
 
@@ -102,7 +102,7 @@ class ErrorRate:
         def rates(d: dict[str, Rate]) -> dict[str, Any]:
             return {k: {**asdict(v), "rate": v.rate} for k, v in d.items()}
 
-        return jsonable(
+        return jsonable_dict(
             {
                 "from": self.start,
                 "to": self.end,
@@ -120,7 +120,7 @@ def error_rate(engine: Engine, start: date, end: date, unit: str | None = None) 
         raise InvalidInput(f"期间错误：{start} 晚于 {end}", field="to", rule="from <= to")
     if unit is not None and unit not in engine.workflow.units:
         raise InvalidInput(f"unit：未知的单位代码 {unit!r}", field="unit", rule="known unit")
-    scope = [
+    scope: list[ColumnElement[bool]] = [
         CASES.c.flow.in_(FLOWS),
         CASES.c.closed_on.between(start, end),
         CASES.c.outcome.is_not(None),

@@ -1,6 +1,6 @@
 """``casework scheduler``: the nightly sweep and the outbox dispatcher on APScheduler 3.11.
 
-Jobs (in-memory job store: never one job store shared between processes, libraries.md):
+Jobs (in-memory job store: never one job store shared between processes, docs/architecture.md):
 
 * ``nightly`` — a cron trigger at 01:00 Asia/Shanghai (``CASEWORK_NIGHTLY_AT``): sweep as of
   today, then dispatch. ``misfire_grace_time`` is hours (``CASEWORK_MISFIRE_GRACE_HOURS``,
@@ -22,10 +22,15 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casework.errors import InvalidInput
 from casework.settings import TIMEZONE
+
+if TYPE_CHECKING:
+    from casework.engine import Engine
+    from casework.escalation import SweepSummary
+    from casework.notify import DispatchSummary, NotifySettings
 
 log = logging.getLogger("casework.scheduler")
 
@@ -77,8 +82,8 @@ class NightlyJobs:
 
     def __init__(
         self,
-        engine: Any,
-        notify_settings: Any,
+        engine: Engine,
+        notify_settings: NotifySettings,
         *,
         clock: Callable[[], datetime] = wall_clock,
     ) -> None:
@@ -99,7 +104,7 @@ class NightlyJobs:
                 rule="notices by e-mail need a mail server",
             )
 
-    def nightly(self) -> Any:
+    def nightly(self) -> SweepSummary:
         """Sweep as of today under tonight's run key, then deliver."""
         from casework.escalation import sweep
 
@@ -132,7 +137,7 @@ class NightlyJobs:
         except CaseworkError as err:
             log.error("督办设置有误，沿用启动时（或上次）的设置：%s", err)
 
-    def dispatch(self) -> Any:
+    def dispatch(self) -> DispatchSummary:
         from casework.notify import dispatch
 
         result = dispatch(self.engine.db, self.notify, now=self.clock())

@@ -15,10 +15,10 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import or_, select
 
 from casework.store.repository import CASES
-from casework.store.tables import UnitRow
-from casework.views import jsonable
+from casework.store.tables import UnitRow, table_of
+from casework.views import jsonable_dict
 
-UNITS = UnitRow.__table__  # type: ignore[attr-defined]
+UNITS = table_of(UnitRow)
 DEFAULT_LIMIT = 50
 
 
@@ -38,7 +38,7 @@ class FoundCase:
     outcome: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return jsonable_dict(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def find_cases(db: DbEngine, criteria: Criteria) -> list[FoundCase]:
         query = query.where(c.unit == criteria.unit)
     query = query.order_by(c.received_on.desc(), c.id.desc()).limit(criteria.limit)
     with db.connect() as conn:
-        return [FoundCase(*row) for row in conn.execute(query)]
+        return [FoundCase(*tuple(row)) for row in conn.execute(query)]
 
 
 def cases_handled_by(db: DbEngine, handlers: Collection[str]) -> set[int]:

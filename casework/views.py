@@ -11,10 +11,15 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
+        return jsonable_dict(value)
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+def jsonable_dict(value: dict[str, Any]) -> dict[str, Any]:
+    """``jsonable`` of a mapping, typed as one (a view's ``to_dict``)."""
+    return {k: jsonable(v) for k, v in value.items()}
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class CaseView:
     allowed_moves: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return jsonable_dict(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ class WorkItem:
     provisional: bool = False  # the due date is counted over a provisional year
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return jsonable_dict(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -108,4 +113,4 @@ class Discrepancy:
     replayed: Any
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return jsonable_dict(asdict(self))

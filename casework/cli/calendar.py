@@ -49,15 +49,13 @@ def _parse_positive(value: str, field: str) -> int:
 def _calendar(states_dir: Path | None, db: str | None) -> WorkCalendar:
     """The calendar in force: with the notices registered in the database when there is one
     (a read never creates a database), else the library and states/calendar/ alone."""
-    from sqlalchemy.engine import make_url
-
+    from casework.bootstrap import database_absent
     from casework.calendar_sources import load_calendar
     from casework.cli.common import db_url, open_engine
     from casework.cli.common import states_dir as states
 
     url = db_url(db)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+    if database_absent(url):
         return load_calendar(states(states_dir))
     engine = open_engine(url, states_dir)
     try:
@@ -269,13 +267,12 @@ def notice_list(as_json: AsJson = False, db: Db = None) -> None:
 
     示例：casework calendar notice list
     """
+    from casework.calendar_office import registered_notices
     from casework.cli.common import open_engine, print_json
-    from casework.store.calendar_store import all_notices
 
     engine = open_engine(db)
     try:
-        with engine.db.connect() as conn:
-            rows = all_notices(conn)
+        rows = registered_notices(engine)
     finally:
         engine.db.dispose()
     if as_json:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from casework.engine import Engine
 
 DbOption = typer.Option(
     None, "--db", help="数据库地址（默认取 CASEWORK_DATABASE_URL，否则 sqlite:///casework.db）。"
@@ -35,13 +41,13 @@ def states_dir(value: Path | None) -> Path:
     return value if value is not None else Settings().states_dir
 
 
-def open_engine(db: str | None, states: Path | None = None):  # type: ignore[no-untyped-def]
-    from casework.services import open_engine as _open
+def open_engine(db: str | None, states: Path | None = None) -> Engine:
+    from casework.bootstrap import open_engine as _open
 
     return _open(db_url(db), states_dir=states_dir(states))
 
 
-def clerk_console(*, stderr: bool = False, **options: Any):  # type: ignore[no-untyped-def]
+def clerk_console(*, stderr: bool = False, **options: Any) -> Console:
     """A rich console for what a clerk reads. On a terminal, tables and long lines fit its width;
     piped or redirected (``| cat``, ``> file``, a test's runner) rich would assume 80 columns and
     cut values (``硚财政依申登〔202…``), so every value is printed whole instead."""
@@ -51,6 +57,13 @@ def clerk_console(*, stderr: bool = False, **options: Any):  # type: ignore[no-u
     if out.is_terminal:
         return out
     return Console(stderr=stderr, width=PIPED_WIDTH, **options)
+
+
+def office_now() -> datetime:
+    """The wall clock, in the office's time zone (Asia/Shanghai)."""
+    from casework.settings import TIMEZONE
+
+    return datetime.now(TIMEZONE)
 
 
 def print_json(data: Any) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,6 +12,10 @@ from rich.progress import track
 from rich.table import Table
 
 from casework.cli.common import clerk_console
+
+if TYPE_CHECKING:
+    from casework.demo import DemoResult
+    from casework.engine import Engine
 
 
 def demo(
@@ -24,10 +29,10 @@ def demo(
     不会覆盖非演示数据库。
     示例：casework demo --db casework-demo.db --seed 7
     """
-    from casework.cli.cases import STATUS, Labels
+    from casework.bootstrap import open_engine
+    from casework.cli.case_printing import STATUS, Labels
     from casework.demo import run_demo
     from casework.domain.outcomes import OUTCOMES, ROWS_BY_KEY
-    from casework.services import open_engine
 
     console = clerk_console()
     result = run_demo(
@@ -79,13 +84,11 @@ def demo(
     engine.db.dispose()
 
 
-def _print_proceedings_letters_sweep(console: Console, engine: Any, result: Any) -> None:
+def _print_proceedings_letters_sweep(console: Console, engine: Engine, result: DemoResult) -> None:
     """What the demo did beyond the applications: proceedings, letters, the night's sweep."""
-    from sqlalchemy import func, select
-
     from casework.demo import DEMO_LETTER_FORMATS
+    from casework.letters.listing import count_letters
     from casework.letters.pdf import unavailable_reason
-    from casework.store.letter_tables import LetterRow
 
     reviews = engine.count_cases_by("outcome", flow="review")
     lawsuits = engine.count_cases_by("outcome", flow="lawsuit")
@@ -93,8 +96,7 @@ def _print_proceedings_letters_sweep(console: Console, engine: Any, result: Any)
         f"行政复议 {sum(reviews.values())} 件（纠正 {reviews.get('corrected', 0)} 件，"
         f"均已退回承办单位重新答复），行政诉讼 {sum(lawsuits.values())} 件。"
     )
-    with engine.db.connect() as conn:
-        letters = conn.scalar(select(func.count()).select_from(LetterRow.__table__))
+    letters = count_letters(engine)
     console.print(
         f"文书 {letters} 份，已编号归档（{'、'.join(DEMO_LETTER_FORMATS).upper()}）。"
         "PDF 在演示中未生成：每份约需 0.15–0.3 秒，演示要在一分钟内完成；"
@@ -111,8 +113,8 @@ def _print_proceedings_letters_sweep(console: Console, engine: Any, result: Any)
     )
 
 
-def _end_of(day):  # type: ignore[no-untyped-def]
-    from datetime import datetime, time
+def _end_of(day: date) -> datetime:
+    from datetime import time
 
     from casework.settings import TIMEZONE
 

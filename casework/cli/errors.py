@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import typer
+from typer._click.core import Context
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer vendors Click
 
 from casework.cli.usage import ChineseGroup, chinese, chinese_help
@@ -42,7 +43,7 @@ class CaseworkGroup(ChineseGroup):
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
-    ):  # type: ignore[no-untyped-def]
+    ) -> Context:
         from casework.errors import CaseworkError
 
         try:
@@ -51,7 +52,7 @@ class CaseworkGroup(ChineseGroup):
             _report(err, None)
             raise typer.Exit(_exit_code(err)) from None
 
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+    def invoke(self, ctx: Context) -> Any:
         from casework.errors import CaseworkError
 
         try:

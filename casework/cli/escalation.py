@@ -1,10 +1,11 @@
-"""Commands of the nightly escalation: directory, sweep, outbox, scheduler."""
+"""Commands of the nightly escalation: sweep, outbox, scheduler (the directory it notifies:
+directory.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -14,22 +15,21 @@ from casework.cli.common import (
     JsonOption,
     StatesDirOption,
     clerk_console,
+    office_now,
     open_engine,
     print_json,
 )
+from casework.cli.directory import directory_app, units
 from casework.cli.errors import EXIT_FOUND
-from casework.domain.roles import ROLES
 
-directory_app = typer.Typer(help="组织名录：单位、人员、战线与督办路线。", no_args_is_help=True)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from casework.engine import Engine
+
 outbox_app = typer.Typer(help="发件箱：督办通知的发送情况。", no_args_is_help=True)
 
 OUTBOX_STATUS = {"pending": "待发送", "sending": "发送中", "sent": "已发送"}
-
-
-def _now() -> datetime:
-    from casework.settings import TIMEZONE
-
-    return datetime.now(TIMEZONE)
 
 
 def _local(moment: datetime) -> str:
@@ -38,303 +38,12 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(TIMEZONE).strftime("%m-%d %H:%M")
 
 
-def _route_text(d: Any, code: str) -> str:
-    from casework.escalation import describe_route
-
-    return describe_route(d, code)
-
-
-# ---------------------------------------------------------------- directory
-
-
-@directory_app.command("show")
-def directory_show(
-    db: str = DbOption, states: Path = StatesDirOption, as_json: bool = JsonOption
-) -> None:
-    """显示生效中的组织名录：各单位的督办路线、战线、职位与人员。
-
-    示例：casework directory show --db casework.db
-    """
-    from dataclasses import asdict
-
-    from casework.organisation import POSITIONS, directory_in_force
-
-    engine = open_engine(db, states)
-    d = directory_in_force(engine.db, engine.settings.states_dir)
-    if as_json:
-        print_json(
-            {
-                "source": d.source,
-                "units": {c: {**asdict(u), "route": _route_text(d, c)} for c, u in d.units.items()},
-                "lines": {c: asdict(ln) for c, ln in d.lines.items()},
-                "vice_heads": {c: asdict(v) for c, v in d.vice_heads.items()},
-                "people": {c: asdict(p) for c, p in d.people.items()},
-                "offices": {c: asdict(o) for c, o in d.offices.items()},
-                "positions": d.positions,
-            }
-        )
-        return
-    console = clerk_console()
-    console.print(f"名录来源：{d.source}")
-    units = Table("代码", "单位", "类别", "序号", "联系", "督办路线", title="主体单位")
-    for u in d.units.values():
-        units.add_row(
-            u.code,
-            u.name,
-            u.group,
-            u.seed_number or "—",
-            u.contact.email or u.contact.channel,
-            _route_text(d, u.code),
-        )
-    console.print(units)
-    lines = Table("战线", "分管副区长", "战线副主任", "单位", title="战线")
-    for ln in d.lines.values():
-        head = d.vice_heads[ln.vice_head]
-        codes = [c for c, r in d.routes.items() if r.line == ln.code]
-        lines.add_row(
-            ln.code,
-            f"{head.name}{head.title}",
-            d.people[ln.deputy].name,
-            "、".join(codes),
-        )
-    console.print(lines)
-    posts = Table("职位", "担任", "联系", title="职位")
-    for name, label in POSITIONS.items():
-        who = d.position(name)
-        posts.add_row(label, who.name, who.address)
-    console.print(posts)
-    people = Table("代码", "姓名", "角色", "单位或机构", "职务", title="人员（CASEWORK_USER）")
-    for person in d.people.values():
-        people.add_row(
-            person.code,
-            person.name + ("（示例）" if person.sample else ""),
-            ROLES[person.role].label if person.role in ROLES else person.role,
-            person.unit or person.office or "—",
-            person.title,
-        )
-    console.print(people)
-    if any(person.sample for person in d.people.values()):
-        console.print("标“示例”的人员来自 states/sample_staff.toml，不是真实人员，仅供试用。")
-
-
-def _migrated(db: str | None):  # type: ignore[no-untyped-def]
-    """The database engine if the database exists and is migrated, else None (a SQLite file
-    that does not exist is not created)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from casework.cli.common import db_url
-    from casework.store import migrate
-    from casework.store.db import create_db_engine
-
-    url = db_url(db)
-    engine = create_db_engine(url)
-    if engine.url.get_backend_name() == "sqlite":
-        name = engine.url.database
-        if not name or name == ":memory:" or not Path(name).exists():
-            engine.dispose()
-            return None
-    try:
-        if migrate.is_current(engine):
-            return engine
-    except SQLAlchemyError:  # an unreachable server or a file that is not a database
-        pass
-    engine.dispose()
-    return None
-
-
-def units(db: str = DbOption, states: Path = StatesDirOption, as_json: bool = JsonOption) -> None:
-    """列出主体单位及其代码（--unit、导入文件的“承办单位”列用代码或名称）。
-
-    数据库已初始化时列出生效中的名录（最近一次 casework directory load），否则列出
-    states/organisation.toml 中的单位。
-
-    示例：casework units --json
-    """
-    from casework.cli.common import states_dir
-    from casework.organisation import directory_in_force, load_directory
-
-    folder = states_dir(states)
-    engine = _migrated(db)
-    try:
-        d = directory_in_force(engine, folder) if engine else load_directory(folder)
-    finally:
-        if engine is not None:
-            engine.dispose()
-    groups = {"key": "重点部门", "related": "相关部门", "street": "街道办事处", "zone": "开发区"}
-    rows = [
-        {"code": u.code, "name": u.name, "group": u.group, "seed_number": u.seed_number}
-        for u in d.units.values()
-    ]
-    if as_json:
-        print_json({"source": d.source, "count": len(rows), "units": rows})
-        return
-    table = Table("代码", "单位", "类别", "通知序号", title="主体单位")
-    for r in rows:
-        table.add_row(
-            r["code"], r["name"], groups.get(r["group"], r["group"]), r["seed_number"] or "—"
-        )
-    clerk_console().print(table)
-    typer.echo(f"共 {len(rows)} 个单位（{d.source}）。")
-
-
-@directory_app.command("check")
-def directory_check(
-    file: Path = typer.Argument(None, help="要检查的名录文件（默认：生效中的名录与督办阶梯）。"),
-    db: str = DbOption,
-    states: Path = StatesDirOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """检查组织名录、督办阶梯、通知模板与邮件设置；有问题时逐条列出并以 1 退出。
-
-    检查文件不需要数据库：数据库尚未初始化时检查 states 目录中的名录、督办阶梯与通知模板，
-    并说明哪些检查（生效中的名录、案件单位的督办路线）要在 casework db upgrade 之后才能做。
-
-    示例：casework directory check  ；  casework directory check 新名录.toml
-    """
-    from casework.cli.common import states_dir
-    from casework.errors import CaseworkError
-    from casework.escalation import check_all, check_files
-    from casework.notify import NotifySettings
-    from casework.organisation import (
-        check_directory_text,
-        directory_in_force,
-        directory_path,
-        load_directory,
-    )
-    from casework.settings import Settings
-
-    notes: list[str] = []
-    if file is not None:
-        path = directory_path(file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            problems = [f"{path}: 无法读取：{err}"]
-            d = None
-        else:
-            d, problems = check_directory_text(text, str(path))
-    else:
-        db_engine, folder = _migrated(db), states_dir(states)
-        if db_engine is None:  # the files need no database; the stored data does
-            problems = check_files(folder, Settings().templates_dir)
-            notes.append(
-                "数据库尚未初始化或无法连接：已检查 states 目录中的名录、督办阶梯与通知模板；"
-                "生效中的名录（数据库中载入的）与案件单位的督办路线须先运行 casework db upgrade "
-                "才能检查"
-            )
-        else:
-            db_engine.dispose()
-            engine = open_engine(db, states)
-            problems = check_all(engine)
-        try:
-            NotifySettings.from_env()
-        except CaseworkError as err:
-            problems.append(str(err))
-        if problems:
-            d = None
-        elif db_engine is None:
-            d = load_directory(folder)
-        else:
-            d = directory_in_force(engine.db, folder)
-    if d is not None and file is None and NotifySettings.from_env().smtp is None:
-        notes.append(
-            f"未设置 CASEWORK_SMTP_HOST：{d.email_recipients()} 个电子邮件收件人的通知将留在"
-            "发件箱中（casework scheduler 会拒绝启动）"
-        )
-    if d is not None:
-        placeholders = d.placeholder_addresses()
-        if placeholders:
-            notes.append(f"{len(placeholders)} 个电子邮件地址是占位地址（.example），上线前请替换")
-        for r in d.routes.values():
-            if not r.from_seed:
-                notes.append(f"单位 {r.unit} 的督办路线不是通知原文（{_route_text(d, r.unit)}）")
-        for v in d.vice_heads.values():
-            for name in v.unmapped:
-                notes.append(f"{v.name}分管的“{name}”在56家主体单位中没有对应单位")
-    if as_json:
-        print_json({"problems": problems, "notes": notes})
-    else:
-        for n in notes:
-            typer.echo(f"提示：{n}")
-        for p in problems:
-            typer.echo(f"问题：{p}")
-        typer.echo(f"共 {len(problems)} 个问题。" if problems else "名录与督办设置无误。")
-    if problems:
-        raise typer.Exit(EXIT_FOUND)
-
-
-@directory_app.command("load")
-def directory_load(
-    file: Path = typer.Argument(
-        None, help="名录文件（TOML，格式同 states/organisation.toml）；用 --sample 时可省略。"
-    ),
-    sample: bool = typer.Option(
-        False,
-        "--sample",
-        help="同时载入示例人员（states/sample_staff.toml：56 家单位各一名经办人及综合科、"
-        "政务服务中心、总值班室、法制办、信息公开工作机构负责人、审计人员），供试用。",
-    ),
-    db: str = DbOption,
-    states: Path = StatesDirOption,
-) -> None:
-    """校验并载入名录：写入单位与人员（不在名录中的人员停用），此后督办按新名录发送。
-
-    名录中已有管理员（综合科、信息公开工作机构负责人）时，只有管理员（CASEWORK_USER）可以
-    载入，新名录也须含在用的管理员；新装系统尚无管理员时，首次载入不限人员。每次载入的人员
-    与时间都记入名录版本（directory_versions）。
-
-    新装的系统只有通知中的七位人员，没有能登记、办理的经办人：--sample 载入随软件发布的
-    示例人员（李娜 lina 为区财政局经办人，赵综合 zonghe 为综合科……），可立即试用。示例人员
-    不是真实人员；正式使用前载入真实名录，示例人员随之停用。
-
-    示例：casework directory load --sample
-
-    示例：casework directory load states/organisation.toml
-    """
-    import getpass
-
-    from casework.errors import InvalidInput
-    from casework.identity import current_user, has_administrator, require_administrator
-    from casework.organisation import sample_directory, store_directory, store_directory_text
-
-    if file is None and not sample:
-        raise InvalidInput(
-            "缺少名录文件 FILE（或用 --sample 载入示例人员）", field="FILE", rule="directory file"
-        )
-    engine = open_engine(db, states)
-    # Once the directory names an administrator, only an administrator loads the next one (and
-    # it must name one too); before that, on a new installation, whoever installs loads it.
-    admin = has_administrator(engine.db)
-    if admin:
-        who = require_administrator(engine.db, current_user(), "载入名录").code
-    else:
-        who = f"首次载入（尚无管理员）：{current_user() or getpass.getuser()}"
-    if sample:
-        text, source = sample_directory(engine.settings.states_dir, file)
-        d, counts = store_directory_text(
-            engine.db, text, source, loaded_by=who, now=_now(), keep_admin=admin
-        )
-    else:
-        d, counts = store_directory(engine.db, file, loaded_by=who, now=_now(), keep_admin=admin)
-    typer.echo(
-        f"名录已载入并生效：单位 {counts['units']} 个，人员 {counts['people']} 人，"
-        f"停用 {counts['deactivated']} 人，战线 {len(d.lines)} 条（{d.sha256[:12]}）。"
-    )
-    samples = [p for p in d.people.values() if p.sample]
-    if samples:
-        typer.echo(
-            f"其中示例人员 {len(samples)} 人（不是真实人员，仅供试用），例如："
-            + "、".join(
-                f"{p.code}（{p.name}，{p.title.removeprefix('示例：')}）" for p in samples[:3]
-            )
-            + "；全部见 casework directory show。正式使用前请载入真实名录。"
-        )
-
-
 # ---------------------------------------------------------------- sweep
 
 
-def _sweep_labels(engine: Any) -> tuple[Any, Any, Any]:
+def _sweep_labels(
+    engine: Engine,
+) -> tuple[Callable[[str], str], Callable[[str, str], str], Callable[[str], str]]:
     """Chinese names of clock kinds, ladder levels and moves, for the sweep's tables."""
     from casework.escalation import load_ladder
 
@@ -372,7 +81,7 @@ def sweep(
     from casework.escalation import sweep as run_sweep
     from casework.workflow.fields import parse_date
 
-    now = _now()
+    now = office_now()
     day = parse_date("as_of", as_of) if as_of else now.date()
     engine = open_engine(db, states)
     summary = run_sweep(engine, day, now=now, started_by="cli")
@@ -484,7 +193,7 @@ def outbox_retry(
 
     settings = NotifySettings.from_env()
     engine = open_engine(db)
-    now = _now()
+    now = office_now()
     waiting = retry_now(engine.db, now=now, ids=ids or None)
     result = dispatch(engine.db, settings, now=now)
     for e in result.errors:

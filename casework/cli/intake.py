@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 from casework.cli.common import DbOption, JsonOption, clerk_console, print_json
 from casework.cli.errors import EXIT_FOUND
 from casework.cli.session import AsCode
+
+if TYPE_CHECKING:
+    from casework.intake import ImportReport
 
 REPORT_HEADER = ["行号", "平台编号", "申请人", "字段", "规则", "原因"]
 
@@ -82,7 +85,7 @@ def import_file(
         raise typer.Exit(EXIT_FOUND)
 
 
-def _print(result) -> None:  # type: ignore[no-untyped-def]
+def _print(result: ImportReport) -> None:
     out = clerk_console()
     if result.rejected:
         table = Table("行号", "平台编号", "申请人", "字段", "原因", title="未登记的行")
@@ -91,9 +94,10 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
                 str(r.row), r.reference or "—", r.applicant_name or "—", r.field or "—", r.message
             )
         out.print(table)
-    for r in result.already:
+    for done in result.already:
         out.print(
-            f"第 {r['row']} 行：平台编号 {r['reference']} 已登记为案件 {r['case']}，未重复登记。"
+            f"第 {done['row']} 行：平台编号 {done['reference']} 已登记为案件 {done['case']}，"
+            "未重复登记。"
         )
     cases = [str(r["case"]) for r in result.registered]
     span = f"（案件 {cases[0]}–{cases[-1]}）" if cases else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -93,7 +94,7 @@ def issue(
     case_id = parse_case_id(case)
     with session(db, as_code) as s:
         check_can_act(s.identity)
-        inputs = {"kind": kind, **({"reason": reason} if reason else {})}
+        inputs: dict[str, Any] = {"kind": kind, **({"reason": reason} if reason else {})}
         s.engine.move(case_id, "issue_letter", s.identity.actor, on=_day(on), **inputs)
         letter = list_letters(s.engine, case_id=case_id)[-1]
     if as_json:
@@ -195,8 +196,8 @@ def check(
     from casework.letters.kinds import KINDS
     from casework.letters.pdf import unavailable_reason
     from casework.organisation import load_units
-    from casework.services import build_workflow
     from casework.settings import Settings
+    from casework.workflow.build import build_workflow
     from casework.workflow.loader import load_flows, load_rule_books
 
     where = states_dir(states)

@@ -48,9 +48,9 @@ def _register_commands() -> None:
     app.add_typer(integrity.clocks_app, name="clocks")
     app.add_typer(cases.case_app, name="case")
     # Feature modules add their own commands (each owns its module, none edits this file).
-    from casework.cli import actions, escalation, letters, proceedings, reports
+    from casework.cli import action_commands, escalation, letters, proceedings, reports
 
-    for feature in (actions, proceedings, escalation, letters, reports):
+    for feature in (action_commands, proceedings, escalation, letters, reports):
         feature.register(app)
     app.command()(integrity.verify)
     app.command()(cases.worklist)

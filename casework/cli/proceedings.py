@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from casework.cli.common import DbOption, JsonOption, clerk_console, open_engine, print_json
 from casework.glossary import choice_labels
+
+if TYPE_CHECKING:
+    from casework.domain.roles import Actor
+    from casework.engine import Engine
 
 app = typer.Typer(
     help="行政复议与行政诉讼（本机关为被申请人或被告）：立案、期限、决定与判决、错案率。",
@@ -20,7 +24,7 @@ OnOption = typer.Option(None, "--on", help="该环节发生的日期（YYYY-MM-D
 CATEGORY = {"upheld": "维持", "corrected": "纠正", "other": "其他"}
 
 
-def _actor(engine: Any, as_code: str | None):  # type: ignore[no-untyped-def]
+def _actor(engine: Engine, as_code: str | None) -> Actor:
     from casework.identity import check_can_act, current_user, resolve
 
     identity = resolve(engine.db, current_user(), as_code)
@@ -28,7 +32,7 @@ def _actor(engine: Any, as_code: str | None):  # type: ignore[no-untyped-def]
     return identity.actor
 
 
-def _inputs(pairs: list[str]) -> dict[str, str]:
+def _inputs(pairs: list[str]) -> dict[str, Any]:
     from casework.errors import InvalidInput
 
     out = {}
@@ -46,7 +50,7 @@ FLOW_LABELS = {"review": "行政复议", "lawsuit": "行政诉讼"}
 
 
 def _print(view: Any, as_json: bool) -> None:
-    from casework.cli.cases import STATUS, due_text, provisional_lines
+    from casework.cli.case_printing import STATUS, due_text, provisional_lines
 
     if as_json:
         print_json(view.to_dict())
@@ -91,7 +95,7 @@ def review(
     from casework.proceedings import open_review
 
     engine = open_engine(db)
-    inputs = {
+    inputs: dict[str, Any] = {
         "ground": ground,
         "body": body,
         "body_case_number": body_case_number,
@@ -236,7 +240,7 @@ def error_rate(
     console.print(table)
     results = choice_labels()
     for c in report.corrected:
-        result = results.get(f"{c.flow}_result", {}).get(c.result, c.result or "")
+        result = results.get(f"{c.flow}_result", {}).get(c.result or "", c.result or "")
         console.print(
             f"被纠正：{FLOW_LABELS.get(c.flow, c.flow)} {c.proceeding}（案件 {c.case}，{c.unit}）"
             f"{result} {c.closed_on}"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from casework.cli.common import DbOption, JsonOption, StatesDirOption, open_engine, print_json
 from casework.cli.errors import EXIT_FOUND
+
+if TYPE_CHECKING:
+    from casework.reports.timeliness import Row
 
 report_app = typer.Typer(
     help="统计报表：年度报告表三、表四，办理时效，集中申请事项。", no_args_is_help=True
@@ -46,7 +50,7 @@ def annual(
 ) -> None:
     """政府信息公开工作年度报告的表三（收到和处理申请情况）和表四（行政复议、行政诉讼情况）。
 
-    统计口径见 casework/reports/counting.py（README 中有摘要）。每次都核对勾稽关系：
+    统计口径见 casework/reports/counting.py（docs/statistics.md 中有摘要）。每次都核对勾稽关系：
     核对不通过时列出有问题的案件，退出码为 1。
 
     示例：casework report annual --year 2025 --unit czj --format xlsx --output 2025年报.xlsx
@@ -131,7 +135,7 @@ def timeliness(
     if provisional:
         table.add_column("暂定", justify="right")
 
-    def add(row, style: str = "") -> None:  # type: ignore[no-untyped-def]
+    def add(row: Row, style: str = "") -> None:
         f = row.figures
         table.add_row(
             row.label,

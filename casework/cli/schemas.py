@@ -1,7 +1,8 @@
 """The JSON Schemas (draft 2020-12) of every ``--json`` output of the clerk's commands.
 
 They are the contract for scripts: a change of shape must change the schema here (and the
-README), and tests validate real output against them. ``casework schema NAME`` prints one.
+docs/clerk-cli.md), and tests validate real output against them; ``casework schema NAME``
+prints one.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ import typer
 from casework.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from casework.engine import Engine
     from casework.identity import Identity
-    from casework.services import Engine
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 

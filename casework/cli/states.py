@@ -19,8 +19,8 @@ def check(states: Path = StatesDirOption, db: str = DbOption) -> None:
     发现问题时逐条列出并以退出码 1 结束。
     示例：casework states check --states-dir ./states --db casework.db
     """
+    from casework.bootstrap import check_states
     from casework.cli.common import open_engine
-    from casework.services import check_states
 
     directory = states_dir(states)
     engine = open_engine(db, directory) if db else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from typer._click.core import Context
+from typer._click.core import Command, Context
 from typer._click.exceptions import (  # typer vendors Click: its own exception classes
     BadOptionUsage,
     BadParameter,
@@ -112,9 +112,10 @@ class _ChineseUsage:
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
-    ):  # type: ignore[no-untyped-def]
+    ) -> Context:
         try:
-            return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
+            context: Context = super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]  # a mixin: super() is the Typer class after it
+            return context
         except NoArgsIsHelpError:
             raise  # a bare group prints its help, as typer does
         except UsageError as err:
@@ -129,7 +130,9 @@ class ChineseCommand(_ChineseUsage, TyperCommand):
 class ChineseGroup(_ChineseUsage, TyperGroup):
     """A command group whose usage errors (an unknown subcommand too) are one Chinese line."""
 
-    def resolve_command(self, ctx: Any, args: list[str]):  # type: ignore[no-untyped-def]
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)
         except UsageError as err:

@@ -8,10 +8,10 @@ when a source gives its official schedule (a notice registered by the office, a 
 states/calendar/, or the holiday library). A year after the first known year that no source
 knows is *provisional*: its schedule is built from the 放假办法 alone (``holiday_law``), every
 date counted over it is marked provisional by its callers, and it is replaced as soon as a
-source knows the year (design.md §5). Years before the first known year stay unknown: a
+source knows the year (docs/concepts.md). Years before the first known year stay unknown: a
 computation that touches one raises ``UnknownCalendarYear``.
 
-Counting conventions (docs/calendar.md):
+Counting conventions (docs/concepts.md, Clocks; docs/legal-basis.md E):
 
 * working days: day 1 is the first working day strictly after the start date, so a start on
   a rest day gives the same due date as a start on the preceding working day;

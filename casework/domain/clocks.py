@@ -4,7 +4,7 @@ A clock's due date is never stored as a fact; it is derived from the clock's sta
 extension by ``due_date``. The stored ``due_on`` column is a cache for indexed queries that
 ``casework clocks recompute`` can rebuild after a calendar correction.
 
-Conventions (design.md §5; the law fixes the effect, not the day-level arithmetic):
+Conventions (docs/concepts.md, Clocks; the law fixes the effect, not the day-level arithmetic):
 - working days: day 1 is the first working day strictly after the start;
 - pause on P, resume on R: working days in (start, P] are used, counting goes on after R;
 - restart on C: due is the N-th working day after C (earlier pauses no longer count);

@@ -1,7 +1,7 @@
 """The information-processing fee (信息处理费) the 办法 allows: pure arithmetic, no I/O.
 
 《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）. Status of each rule in
-legal-rules.md A5 (◑ = read in third-party reprints of the full text; ❌ = not found in any
+docs/legal-basis.md A5 (◑ = read in third-party reprints of the full text; ❌ = not found in any
 text read):
 
 * Art. 3 ◑: a fee is charged per application (按件) **or** per page (按量), excess-progressive
@@ -61,7 +61,8 @@ PAGE_BANDS: tuple[Band, ...] = (
 )
 # Art. 4 (◑): the n-th application of the applicant in the month.
 FREE_APPLICATIONS = 10  # Art. 4(一)
-FIRST_PAID_BAND = Band(11, 30, 100)  # Art. 4(二)
+FIRST_PAID_HIGH = 30  # Art. 4(二): the 11th to the 30th application
+FIRST_PAID_BAND = Band(FREE_APPLICATIONS + 1, FIRST_PAID_HIGH, 100)  # Art. 4(二)
 BAND_WIDTH = 10  # Art. 4(三): 以10件为一档
 BAND_STEP = 100  # Art. 4(三): 每增加一档，收费标准提高100元/件
 
@@ -70,10 +71,10 @@ def application_band(n: int) -> Band:
     """The Art. 4 band of the ``n``-th application of an applicant in a natural month."""
     if n <= FREE_APPLICATIONS:
         return Band(1, FREE_APPLICATIONS, 0)
-    if n <= FIRST_PAID_BAND.high:  # type: ignore[operator]
+    if n <= FIRST_PAID_HIGH:
         return FIRST_PAID_BAND
-    step = (n - FIRST_PAID_BAND.high - 1) // BAND_WIDTH + 1  # type: ignore[operator]
-    low = FIRST_PAID_BAND.high + (step - 1) * BAND_WIDTH + 1  # type: ignore[operator]
+    step = (n - FIRST_PAID_HIGH - 1) // BAND_WIDTH + 1
+    low = FIRST_PAID_HIGH + (step - 1) * BAND_WIDTH + 1
     return Band(low, low + BAND_WIDTH - 1, FIRST_PAID_BAND.rate + step * BAND_STEP)
 
 
@@ -174,8 +175,8 @@ def per_page(pages: int) -> Fee:
     return Fee(PER_PAGE, pages, parts)
 
 
-def compute(basis: str, *, rank: int | None = None, pages: int | None = None) -> Fee:
-    """The fee of one application on one basis; refuses a second basis (Art. 3)."""
+def compute(basis: str | None, *, rank: int | None = None, pages: int | None = None) -> Fee:
+    """The fee of one application on one basis; refuses a missing or second basis (Art. 3)."""
     if basis not in BASES:
         raise InvalidInput(
             f"basis：计收方式 {basis!r} 不是《办法》规定的标准，可选："

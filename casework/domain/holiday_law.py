@@ -5,7 +5,7 @@ calendar library, pinned by tests to the 2024–2026 notices); nothing else is r
 
 The State Council notice for year Y comes out in November of Y-1 or later. Until a source
 knows Y, its working days are counted *provisionally* from what the 办法 itself fixes
-(design.md §5; legal-rules.md D "2027"):
+(docs/concepts.md; docs/legal-basis.md D, "2027"):
 
 * Saturdays and Sundays are rest days (国务院关于职工工作时间的规定 Art. 7);
 * the statutory days of Art. 2 are rest days (13 from 2025 under the 2024 revision);

@@ -1,7 +1,7 @@
 """The reply outcomes and the 25 rows of annual-report table 三 (国办公开办函〔2021〕30号).
 
 Each outcome a clerk can record maps to exactly one outcome row of the table (rows 3–23). A
-partial disclosure counts only as 部分公开. The mapping follows legal-rules.md B2, which marks it
+partial disclosure counts only as 部分公开. The mapping (docs/legal-basis.md B2) marks it
 as matched by wording (the 30号 explanatory notes were not available): confirm before relying on
 it for a published report.
 """

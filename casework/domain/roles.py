@@ -31,6 +31,10 @@ ROLES: dict[str, Role] = {
 }
 
 
+# Administrators: they may load the directory, register holiday notices and act for others.
+ADMIN_ROLES: frozenset[str] = frozenset({"general_section", "office_head"})
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: a name for the audit trail, a role, and (for unit roles) a unit code."""

@@ -34,11 +34,10 @@ from sqlalchemy import Engine as DbEngine
 
 from casework.errors import CaseworkError
 from casework.store.letter_tables import ARCHIVE, LETTERS
+from casework.views import Discrepancy
 
 if TYPE_CHECKING:
     from casework.letters.config import LetterSettings
-    from casework.services import Engine
-    from casework.views import Discrepancy
 
 MANIFEST = ".json"
 EXTENSIONS = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
@@ -167,10 +166,10 @@ def manifest(row: dict[str, Any], db_id: str, files: dict[str, str | None]) -> b
 # ---------------------------------------------------------------- verify
 
 
-def _rows(engine: Engine, batch: int = 500) -> Iterator[Any]:
+def _rows(db: DbEngine, batch: int = 500) -> Iterator[Any]:
     last = 0
     while True:
-        with engine.db.connect() as conn:
+        with db.connect() as conn:
             rows = conn.execute(
                 select(LETTERS).where(LETTERS.c.id > last).order_by(LETTERS.c.id).limit(batch)
             ).all()
@@ -250,7 +249,7 @@ def _strays(root: Path, db_id: str, known: set[int]) -> Iterator[tuple[int, str,
         yield case, f"归档中有数据库没有的文书 {stored.get('number')}", str(manifest_path), "无记录"
     for folder in sorted(p for p in root.glob("*/*") if p.is_dir()):
         listed = {folder / (m.stem + MANIFEST) for m in folder.glob(f"*{MANIFEST}")}
-        named = set()
+        named: set[Path] = set()
         for m in listed:
             try:
                 files = json.loads(m.read_text(encoding="utf-8")).get("files", {})
@@ -264,20 +263,15 @@ def _strays(root: Path, db_id: str, known: set[int]) -> Iterator[tuple[int, str,
             yield case, "归档中有不属于任何清单的文件", str(path), "无记录"
 
 
-def verify(engine: Engine) -> list[Discrepancy]:
-    """Every archived letter checked against its manifest and the database."""
-    from casework.letters.issuing import service_of
-    from casework.views import Discrepancy
-
-    service = service_of(engine)
-    with engine.db.connect() as conn:
+def verify(db: DbEngine, root: Path) -> list[Discrepancy]:
+    """Every letter archived under ``root`` checked against its manifest and the database."""
+    with db.connect() as conn:
         db_id = database_id(conn)
-        if conn.scalar(select(LETTERS.c.id).limit(1)) is None and not service.root.exists():
+        if conn.scalar(select(LETTERS.c.id).limit(1)) is None and not root.exists():
             return []
-    root = service.root
     found: list[Discrepancy] = []
     known: set[int] = set()
-    for row in _rows(engine):
+    for row in _rows(db):
         known.add(row.id)
         found.extend(
             Discrepancy(row.case_id, w, s, d) for w, s, d in _check_letter(root, row, db_id)

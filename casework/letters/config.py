@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from casework.errors import DefinitionError
 from casework.letters.kinds import KINDS
 from casework.organisation import load_units
-from casework.workflow.loader import read_toml
+from casework.tomlfiles import Key, read_toml, strict_table
 
 FILE_NAME = "letters.toml"
 FORMATS = ("html", "pdf", "docx")
@@ -24,9 +23,21 @@ ENV_FORMATS = "CASEWORK_LETTER_FORMATS"
 ENV_ROOT = "CASEWORK_LETTERS_DIR"
 SERIES = frozenset(k.series for k in KINDS.values())
 
-_TOP = {"district", "numbers", "series", "output", "remedies", "archive", "units"}
-_DISTRICT = {"name", "short", "government", "office_unit", "website"}
-_UNIT = {"name", "code", "format", "contact", "reconsideration_body", "higher_department"}
+# The keys of each table of letters.toml and the TOML type of their values.
+_TOP = {
+    t: Key(dict)
+    for t in ("district", "numbers", "series", "output", "remedies", "archive", "units")
+}
+_DISTRICT = {k: Key(str) for k in ("name", "short", "government", "office_unit", "website")}
+_NUMBERS = {"format": Key(str)}
+_SERIES = {series: Key(str) for series in sorted(SERIES)}
+_OUTPUT = {"formats": Key(list)}
+_REMEDIES = {"reconsideration_first": Key(list)}
+_ARCHIVE = {"root": Key(str)}
+_UNIT = {
+    k: Key(str)
+    for k in ("name", "code", "format", "contact", "reconsideration_body", "higher_department")
+}
 
 
 @dataclass(frozen=True)
@@ -59,19 +70,6 @@ class LetterSettings:
         return self.issuers[unit]
 
 
-def _check_keys(raw: Any, allowed: set[str], where: str, path: Path) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise DefinitionError(f"{where} 应为表", path=str(path), field=where)
-    unknown = sorted(set(raw) - allowed)
-    if unknown:
-        raise DefinitionError(
-            f"{where} 中有未知的键 {'、'.join(unknown)}（可用：{'、'.join(sorted(allowed))}）",
-            path=str(path),
-            field=unknown[0],
-        )
-    return raw
-
-
 def _formats(raw: list[str], path: Path) -> tuple[str, ...]:
     env = os.environ.get(ENV_FORMATS)
     wanted = [f.strip() for f in env.split(",") if f.strip()] if env else list(raw)
@@ -89,17 +87,17 @@ def _formats(raw: list[str], path: Path) -> tuple[str, ...]:
 def load_letter_settings(states_dir: Path) -> LetterSettings:
     """Read states/letters.toml; the number formats are validated by ``numbering``."""
     path = states_dir / FILE_NAME
-    raw = _check_keys(read_toml(path), _TOP, "letters.toml", path)
-    district = _check_keys(raw.get("district", {}), _DISTRICT, "[district]", path)
-    numbers = _check_keys(raw.get("numbers", {}), {"format"}, "[numbers]", path)
-    series = _check_keys(raw.get("series", {}), set(SERIES), "[series]", path)
+    raw = strict_table(read_toml(path), _TOP, path, "")
+    district = strict_table(raw.get("district", {}), _DISTRICT, path, "[district]")
+    numbers = strict_table(raw.get("numbers", {}), _NUMBERS, path, "[numbers]")
+    series = strict_table(raw.get("series", {}), _SERIES, path, "[series]")
     missing = sorted(SERIES - set(series))
     if missing:
         raise DefinitionError(
             f"[series] 缺少文号代字：{'、'.join(missing)}", path=str(path), field=missing[0]
         )
-    output = _check_keys(raw.get("output", {}), {"formats"}, "[output]", path)
-    remedies = _check_keys(raw.get("remedies", {}), {"reconsideration_first"}, "[remedies]", path)
+    output = strict_table(raw.get("output", {}), _OUTPUT, path, "[output]")
+    remedies = strict_table(raw.get("remedies", {}), _REMEDIES, path, "[remedies]")
     first = frozenset(remedies.get("reconsideration_first", ["withheld", "partial"]))
     if not first <= FAMILIES:
         raise DefinitionError(
@@ -107,7 +105,7 @@ def load_letter_settings(states_dir: Path) -> LetterSettings:
             path=str(path),
             field="reconsideration_first",
         )
-    archive = _check_keys(raw.get("archive", {}), {"root"}, "[archive]", path)
+    archive = strict_table(raw.get("archive", {}), _ARCHIVE, path, "[archive]")
     name = str(district.get("name", ""))
     short = str(district.get("short", ""))
     government = str(district.get("government", ""))
@@ -125,7 +123,7 @@ def load_letter_settings(states_dir: Path) -> LetterSettings:
         )
     issuers = {}
     for code, unit in directory.items():
-        own = _check_keys(per_unit.get(code, {}), _UNIT, f"[units.{code}]", path)
+        own = strict_table(per_unit.get(code, {}), _UNIT, path, f"[units.{code}]")
         district_unit = unit.name.startswith("区") or unit.group == "street"
         stem = unit.name.removeprefix("区")
         issuers[code] = Issuer(

@@ -16,6 +16,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.styles.style import CharacterStyle
+from docx.text.run import Run
 from lxml import html as lxml_html
 
 BODY_FONT = "仿宋_GB2312"
@@ -35,14 +37,14 @@ ALIGN = {
 NO_INDENT = frozenset({"title", "number", "addressee", "plain", "right", "center", "seal", "note"})
 
 
-def _font(run, name: str, size: Pt, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _font(run: Run | CharacterStyle, name: str, size: Pt, bold: bool = False) -> None:
     run.font.name = name
     run.font.size = size
     run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)  # type: ignore[attr-defined]  # a style's CT_Style has it too, undeclared
 
 
-def _runs(element) -> Iterator[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+def _runs(element: lxml_html.HtmlElement) -> Iterator[tuple[str, bool]]:
     """Text pieces of a block with their boldness (<strong>, <b>); <br> becomes a line break."""
     if element.text:
         yield element.text, False
@@ -57,7 +59,7 @@ def _runs(element) -> Iterator[tuple[str, bool]]:  # type: ignore[no-untyped-def
             yield child.tail, False
 
 
-def blocks(element) -> Iterator:  # type: ignore[no-untyped-def]
+def blocks(element: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
     """The paragraphs (p, h1, h2) of a letter, in order, through its containers."""
     for child in element:
         if not isinstance(child.tag, str):  # comments

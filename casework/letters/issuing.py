@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from casework.domain.roles import Actor
-    from casework.services import Engine, MoveRecord
+    from casework.engine import Engine, MoveRecord
+    from casework.views import Discrepancy
 
 _SERVICES: weakref.WeakKeyDictionary[Engine, LetterService] = weakref.WeakKeyDictionary()
 
@@ -155,9 +156,11 @@ class LetterService:
                 case=case_id,
                 rule="letter kinds",
             )
-        return str(self._move_def(snap.flow, row.move).letter)  # type: ignore[union-attr]
+        return str(self._move_def(snap.flow, row.move).letter)  # type: ignore[union-attr]  # row.move is one of the flow's lettered moves
 
-    def _require_text(self, kind: kinds.LetterKind, snap: CaseSnapshot, params: dict) -> None:
+    def _require_text(
+        self, kind: kinds.LetterKind, snap: CaseSnapshot, params: dict[str, Any]
+    ) -> None:
         outcome = snap.fields.get("outcome")
         if kind.series != "reply" or outcome not in kinds.REQUIRED_TEXT:
             return
@@ -243,11 +246,11 @@ class LetterService:
             request = Request(
                 record.case_id, record.after, str(record.prepared.params.get(key[1:]) or "")
             )
-        event_seq = record.conn.scalar(
+        event_seq = record.uow.conn.scalar(
             select(func.max(EVENTS.c.seq)).where(EVENTS.c.case_id == record.case_id)
         )
         event = (int(event_seq), record.prepared.move.name)
-        self.issue(record.conn, request, record.prepared.on, record.actor, record.now, event)
+        self.issue(record.uow.conn, request, record.prepared.on, record.actor, record.now, event)
 
     def issue(
         self,
@@ -271,7 +274,7 @@ class LetterService:
         facts = self._facts(conn, (kind, case_id, snap, on, number, unit), move, params)
         rendered = self.renderer.render(template_name(kind.code), kind.roots, facts)
         out = produce(rendered.html, self.settings.formats)
-        row = {
+        row: dict[str, Any] = {
             "case_id": case_id,
             "event_seq": event[0],
             "move": event[1],
@@ -314,6 +317,10 @@ class LetterService:
         archive.stage(conn, staged)
         return int(row["id"])
 
+    def verify_archive(self, engine: Engine) -> list[Discrepancy]:
+        """Every archived letter checked against its manifest and the database."""
+        return archive.verify(engine.db, self.root)
+
     def draft(self, case_id: int, key: str | None, on: date) -> Rendered:
         """The letter as it would be issued now, unnumbered and marked as a draft."""
         with self.engine.db.connect() as conn:
@@ -334,5 +341,7 @@ def service_of(engine: Engine) -> LetterService:
 
 
 def install(engine: Engine) -> None:
-    """Register the letter hook on an engine (called by ``open_engine``)."""
-    engine.hooks.append(service_of(engine).on_move)
+    """Register the letter hook and the archive check on an engine (``casework/bootstrap.py``)."""
+    service = service_of(engine)
+    engine.hooks.append(service.on_move)
+    engine.integrity_checks.append(service.verify_archive)

@@ -18,7 +18,7 @@ from casework.errors import InvalidInput
 APPLICANT_ROOTS = frozenset(
     {"letter", "issuer", "case", "applicant", "move", "clocks", "outcome", "remedies", "law"}
 )
-# Letters to a third party or another agency carry no applicant data (letters-checklist.md).
+# Letters to a third party or another agency carry no applicant data (docs/letters.md).
 PARTY_ROOTS = frozenset({"letter", "issuer", "case", "move", "clocks", "law"})
 UNIT_ROOTS = frozenset({"letter", "issuer", "case", "applicant", "move", "clocks", "law"})
 PROCEEDING_ROOTS = frozenset(

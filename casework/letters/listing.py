@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import html as lxml_html
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casework.errors import NotFound
 from casework.letters.archive import EXTENSIONS, MANIFEST
@@ -17,10 +17,10 @@ from casework.letters.issuing import service_of
 from casework.letters.kinds import KINDS
 from casework.store.letter_tables import LETTERS
 from casework.store.repository import CASES
-from casework.views import jsonable
+from casework.views import jsonable_dict
 
 if TYPE_CHECKING:
-    from casework.services import Engine
+    from casework.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class LetterView:
     files: dict[str, str | None]  # format -> path in the archive (None: not produced)
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return jsonable_dict(asdict(self))
 
 
 def _view(row: Any, root: Path) -> LetterView:
@@ -103,6 +103,12 @@ def list_letters(
     root = service_of(engine).root
     with engine.db.connect() as conn:
         return [_view(r, root) for r in conn.execute(query)]
+
+
+def count_letters(engine: Engine) -> int:
+    """How many letters have been issued."""
+    with engine.db.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(LETTERS)) or 0)
 
 
 def get_letter(engine: Engine, letter_id: int) -> tuple[LetterView, str]:

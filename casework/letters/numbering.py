@@ -43,10 +43,10 @@ def check_format(fmt: str) -> list[str]:
     problems = []
     parts = _parts(fmt)
     names = [name for _, name, _ in parts if name is not None]
-    for name in names:
-        if name not in FIELDS:
+    for placeholder in names:
+        if placeholder not in FIELDS:
             problems.append(
-                f"文号格式 {fmt!r} 含未知占位符 {{{name}}}（可用：code、series、year、n）"
+                f"文号格式 {fmt!r} 含未知占位符 {{{placeholder}}}（可用：code、series、year、n）"
             )
     for needed in ("year", "n"):
         if names.count(needed) != 1:

@@ -1,7 +1,7 @@
 """PDF output with WeasyPrint, refused rather than printed in boxes when fonts or libraries lack.
 
 WeasyPrint with no CJK font silently prints boxes, and without libharfbuzz-subset one page takes
-over ten seconds (libraries.md). Before the first PDF, a probe renders a line of Chinese in the
+over ten seconds (docs/architecture.md). Before the first PDF, a probe renders Chinese in the
 letters' font chain and checks that every glyph came from one of its fonts; each letter is
 checked again for characters no installed font has (a rare character in a name).
 """
@@ -29,7 +29,8 @@ _RENDERING = threading.Lock()
 
 def _font_problems(document: object) -> tuple[set[str], set[str]]:
     """(families used that are not in the chain, characters no font had) of a rendered PDF."""
-    strangers, missing = set(), set()
+    strangers: set[str] = set()
+    missing: set[str] = set()
     for font in getattr(document, "fonts", {}).values():
         family = str(getattr(font, "family", ""))
         if family and family not in ACCEPTED_FAMILIES:
@@ -62,8 +63,9 @@ def _chain_family() -> str | None:
         index = 0
         # A font has several family names (English, Chinese): any of them may be the chain's.
         while fontconfig.FcPatternGetString(match, b"family", index, name) == 0:
-            if ffi.string(name[0]).decode() in ACCEPTED_FAMILIES:
-                return ffi.string(name[0]).decode()
+            found: str = ffi.string(name[0]).decode()
+            if found in ACCEPTED_FAMILIES:
+                return found
             index += 1
     return None
 

@@ -1,4 +1,4 @@
-"""Which remedies a letter must state on its date (letters-checklist.md; legal-rules.md A5).
+"""Which remedies a letter must state on its date (docs/letters.md; docs/legal-basis.md A5).
 
 - Since 2024-01-01 (行政复议法 2023): a district department's act is reviewed by the district
   government only (Art. 24; vertically managed agencies go to the next level up, Art. 27). A

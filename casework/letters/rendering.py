@@ -4,7 +4,7 @@
   ``StrictUndefined``: a missing field is an error naming the field, the template and the line.
 - Applicant-supplied text is plain ``str`` in the context, so autoescape always escapes it;
   nothing in the context is ever ``Markup``.
-- The sandbox does not bound CPU time or memory (libraries.md), so templates are validated when
+- The sandbox bounds no CPU time or memory (docs/architecture.md), so templates are validated when
   loaded (syntax, only the names the letter kind provides, constant includes, loops nested at most
   two deep), ``range`` is capped, ``**`` is refused, ``*`` cannot build large values, and the
   output is cut off at ``MAX_OUTPUT`` characters.
@@ -31,7 +31,8 @@ from jinja2 import (
     meta,
     nodes,
 )
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from casework.errors import DefinitionError, InvalidInput
 from casework.letters.chinese import clause, cn_amount, cn_date, cn_numeral, sentence
@@ -221,7 +222,7 @@ class Renderer:
 
     def source(self, name: str) -> str:
         try:
-            src, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            src, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]  # __init__ always gives the env a loader
         except TemplateNotFound:
             raise self._error(name, f"不存在（模板目录 {self.templates_dir}）") from None
         return src

@@ -3,7 +3,7 @@ the processing-fee figures of section 六."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, func, select
 
@@ -20,11 +20,14 @@ from casework.reports.model import AnnualReport
 from casework.reports.scope import Scope, resolve_scope, unit_names
 from casework.store.repository import CASES, EVENTS
 
+if TYPE_CHECKING:
+    from casework.engine import Engine
+
 FIRST_YEAR = 2008  # the 2008 Regulation took effect on 2008-05-01: no report before it
 
 
 def annual_report(
-    engine: Any, year: int, *, unit: str | None = None, line: str | None = None
+    engine: Engine, year: int, *, unit: str | None = None, line: str | None = None
 ) -> AnnualReport:
     """Tables 三 and 四 of ``year`` for a unit, a line or (neither given) the district."""
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= 9999:

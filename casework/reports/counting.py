@@ -1,6 +1,6 @@
 """The counting rules of every report, in one place, as SQL over the ``cases`` table.
 
-Annual report, table 三 (legal-rules.md B2; design.md §9). Only dossiers of the application
+Table 三 (docs/legal-basis.md B2; docs/statistics.md). Only dossiers of the application
 flow count. For a calendar year Y (1 January to 31 December):
 
 * **Conclusion date** of a case: its reply date (``replied_on``) when the outcome came with a
@@ -62,12 +62,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, union_all
 
 from casework.errors import DefinitionError, InvalidInput
 from casework.store.repository import CASES, EVENTS
+
+if TYPE_CHECKING:
+    from casework.workflow.definition import FlowDef
 
 APPLICATION = "application"
 REVIEW = "review"
@@ -96,11 +99,11 @@ class Period:
             )
         return cls(start, end)
 
-    def contains(self, column: Any) -> ColumnElement[bool]:
+    def contains(self, column: ColumnElement[date]) -> ColumnElement[bool]:
         return column.between(self.start, self.end)
 
 
-def conclusion_moves(flow: Any) -> dict[str, str]:
+def conclusion_moves(flow: FlowDef) -> dict[str, str]:
     """Moves of the application flow that record an outcome: move -> "$input" or literal code.
 
     Read from the flow definition (``set = { outcome = ... }``), so a new closing move counts
@@ -132,7 +135,7 @@ def _event_outcome(moves: dict[str, str]) -> ColumnElement[Any]:
     return case(*whens, else_=None)
 
 
-def application_facts(flow: Any, units: Iterable[str] | None) -> Subquery:
+def application_facts(flow: FlowDef, units: Iterable[str] | None) -> Subquery:
     """One row per application case: id, applicant_kind, unit, received_on, outcome,
     concluded_on — with a reopened case's *first* conclusion (see the module doc).
 

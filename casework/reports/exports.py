@@ -221,9 +221,9 @@ def write_xlsx(report: AnnualReport, path: Path) -> None:
     fees.cell(1, 1, f"{title(report)}　{FEE_SECTION_TITLE}")
     fees.cell(2, 1, fee_sentence(report))
     for r, row in enumerate([list(FEE_HEADERS), *fee_rows(report)], start=3):
-        for c, value in enumerate(row, start=1):
-            numeric = r > 3 and c > 1
-            fees.cell(r, c, (int(value) if c == 2 else Decimal(value)) if numeric else value)
+        for col, value in enumerate(row, start=1):
+            numeric = r > 3 and col > 1
+            fees.cell(r, col, (int(value) if col == 2 else Decimal(value)) if numeric else value)
     fees.column_dimensions["A"].width = 30
     book.save(path)
 
@@ -289,8 +289,8 @@ def print_table(report: AnnualReport) -> None:
     t6 = Table(title=FEE_SECTION_TITLE)
     for i, header in enumerate(FEE_HEADERS):
         t6.add_column(header, justify="left" if i == 0 else "right")
-    for row in fee_rows(report):
-        t6.add_row(*row)
+    for fee_row in fee_rows(report):
+        t6.add_row(*fee_row)
     console.print(t6)
     console.print(fee_sentence(report))
     for note in report.notes:

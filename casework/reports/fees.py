@@ -3,7 +3,7 @@
 Published reports in the 30号 format report the fees charged under 国办函〔2020〕109号 in
 section 六; the figures asked for are the number of fee notices issued, their total amount and
 the total actually collected. (The exact wording of the 30号 notice on this point was not found
-in the sources read: legal-rules.md B, unverified.)
+in the sources read: docs/legal-basis.md B, unverified.)
 
 Counting, for a calendar year Y and the cases of the scope (the unit that holds the case now,
 as for table 三):

@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -37,6 +37,9 @@ from casework.reports.counting import APPLICATION, Period
 from casework.reports.proactive import Verdict, judge
 from casework.reports.scope import Scope, resolve_scope, unit_names
 from casework.store.repository import CASES
+
+if TYPE_CHECKING:
+    from casework.engine import Engine
 
 DEFAULT_THRESHOLD = 0.3
 GENERIC_WEIGHT = 1 / 3
@@ -241,7 +244,7 @@ def _summarise(
 
 
 def hot_matters(
-    engine: Any,
+    engine: Engine,
     start: date,
     end: date,
     *,

@@ -1,7 +1,7 @@
 """The official layout of tables 三 and 四 as a grid of cells with their spans.
 
 One grid feeds both the HTML and the XLSX export, so the two merge the same header cells as
-国办公开办函〔2021〕30号 prints them (legal-rules.md B2, B3).
+国办公开办函〔2021〕30号 prints them (docs/legal-basis.md B2, B3).
 """
 
 from __future__ import annotations

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from casework.errors import CaseworkError, InvalidInput, NotFound
-from casework.store.tables import UnitRow
+from casework.store.tables import UnitRow, table_of
 
-UNITS = UnitRow.__table__  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from casework.engine import Engine
+
+UNITS = table_of(UnitRow)
 DISTRICT_LABEL = "全区"
 
 
@@ -32,13 +35,13 @@ class Scope:
         }
 
 
-def unit_names(engine: Any) -> dict[str, str]:
+def unit_names(engine: Engine) -> dict[str, str]:
     """Unit code -> name, from the units table."""
     with engine.db.connect() as conn:
         return {code: name for code, name in conn.execute(select(UNITS.c.code, UNITS.c.name))}
 
 
-def directory(engine: Any) -> Any | None:
+def directory(engine: Engine) -> Any | None:
     """The organisation directory in force (with its lines), or None where this build of
     casework has no directory lines (``casework.organisation``, the escalation feature)."""
     from casework import organisation
@@ -55,7 +58,7 @@ def line_of(found: Any, unit: str) -> Any | None:
     return found.lines.get(route.line) if route is not None and route.line else None
 
 
-def line_units(engine: Any, line: str) -> tuple[str, list[str]]:
+def line_units(engine: Engine, line: str) -> tuple[str, list[str]]:
     """The name and unit codes of a line named by code, deputy or vice head."""
     from casework import organisation
 
@@ -73,7 +76,7 @@ def line_units(engine: Any, line: str) -> tuple[str, list[str]]:
     return (line_def.name if line_def else line), codes
 
 
-def resolve_scope(engine: Any, unit: str | None = None, line: str | None = None) -> Scope:
+def resolve_scope(engine: Engine, unit: str | None = None, line: str | None = None) -> Scope:
     """The scope named by ``--unit`` or ``--line`` (at most one), or the district."""
     if unit is not None and line is not None:
         raise InvalidInput("--unit 与 --line 只能选一个", field="unit", rule="one scope per report")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Subquery, and_, case, false, func, or_, select, true
+from sqlalchemy import Case, Connection, Subquery, and_, case, false, func, or_, select, true
 
 from casework.reports.checks import check, offending_cases
 from casework.reports.counting import (
@@ -18,7 +18,7 @@ PARTS = tuple(r for r in TABLE4_RESULTS if r != TOTAL)  # 维持 / 纠正 / 其�
 FLOW_LABELS = {REVIEW: "行政复议", LAWSUIT: "行政诉讼"}
 
 
-def _block(facts: Subquery):  # type: ignore[no-untyped-def]
+def _block(facts: Subquery) -> Case[str]:
     f = facts.c
     return case(
         (f.flow == REVIEW, "review"),

@@ -4,7 +4,7 @@ The counting rules are in ``counting``'s module doc. Counts come from grouped qu
 clocks of application cases; only the lateness of late replies needs the working-day calendar,
 and it is computed once per distinct (due date, reply date) pair of the grouped rows.
 
-A year whose holiday notice is not registered yet is counted provisionally (design.md §5):
+A year whose holiday notice is not registered yet is counted provisionally (docs/concepts.md):
 a reply made on or after its first day may turn out on time or late by other figures, and a
 breach whose due date lies in it may move, once the notice is registered. Each row counts
 those clocks (``provisional``) and a note gives the reason; only clocks stopped or due on or
@@ -13,9 +13,10 @@ after the calendar's first provisional day are looked at one by one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, func, inspect, select
 
@@ -24,7 +25,12 @@ from casework.reports.counting import APPLICATION, Period
 from casework.reports.scope import Scope, directory, line_of, resolve_scope, unit_names
 from casework.store.repository import CASES, CLOCKS, EVENTS
 
+if TYPE_CHECKING:
+    from casework.domain.calendar import WorkCalendar
+    from casework.engine import Engine
+
 REPLY = "reply"
+FiguresOf = Callable[[str | None], "Figures"]  # the figures of a unit code (None: not forwarded)
 UNFORWARDED = "（尚未转办）"
 
 
@@ -96,7 +102,7 @@ class TimelinessReport:
         }
 
 
-def duty_clocks(engine: Any) -> dict[str, str]:
+def duty_clocks(engine: Engine) -> dict[str, str]:
     """Clock kinds the agency must meet (nature "duty") in any application rule set."""
     found: dict[str, str] = {}
     for rule_set in engine.workflow.rules[APPLICATION].rule_sets:
@@ -106,7 +112,7 @@ def duty_clocks(engine: Any) -> dict[str, str]:
     return found
 
 
-def _escalations_table(engine: Any) -> Any | None:
+def _escalations_table(engine: Engine) -> Any | None:
     """The escalations table when this build and this database have it (the escalation
     feature's migration), else None: the column is then shown as unavailable."""
     from casework.store import escalation_tables
@@ -118,7 +124,7 @@ def _escalations_table(engine: Any) -> Any | None:
 
 
 def timeliness(
-    engine: Any,
+    engine: Engine,
     start: date,
     end: date,
     *,
@@ -202,7 +208,9 @@ def _breach_source(period: Period, kinds: dict[str, str]) -> tuple[Any, list[Any
     return source, [CLOCKS.c.kind.in_(list(kinds)), window, not_met]
 
 
-def _replies(conn: Connection, scope: Scope, period: Period, figures: Any, calendar: Any) -> None:
+def _replies(
+    conn: Connection, scope: Scope, period: Period, figures: FiguresOf, calendar: WorkCalendar
+) -> None:
     """Replies made in the period: on time or late (by how many working days), extended."""
     extended = CLOCKS.c.extension_days > 0
     source, where = _reply_source(period)
@@ -234,7 +242,7 @@ def _replies(conn: Connection, scope: Scope, period: Period, figures: Any, calen
 
 
 def _breaches(
-    conn: Connection, scope: Scope, period: Period, kinds: dict[str, str], figures: Any
+    conn: Connection, scope: Scope, period: Period, kinds: dict[str, str], figures: FiguresOf
 ) -> None:
     source, where = _breach_source(period, kinds)
     query = _scoped(
@@ -254,8 +262,8 @@ def _provisional(
     scope: Scope,
     period: Period,
     kinds: dict[str, str],
-    figures: Any,
-    calendar: Any,
+    figures: FiguresOf,
+    calendar: WorkCalendar,
 ) -> list[str]:
     """Count, per unit, the clocks of the replies and breaches above whose verdict depends on
     a provisional day; the reasons, once each.
@@ -288,7 +296,9 @@ def _provisional(
     return list(dict.fromkeys(bases))
 
 
-def _escalations(conn: Connection, scope: Scope, period: Period, table: Any, figures: Any) -> None:
+def _escalations(
+    conn: Connection, scope: Scope, period: Period, table: Any, figures: FiguresOf
+) -> None:
     query = _scoped(
         select(CASES.c.unit, func.count())
         .select_from(table.join(CASES, CASES.c.id == table.c.case_id))
@@ -301,7 +311,7 @@ def _escalations(conn: Connection, scope: Scope, period: Period, table: Any, fig
 
 
 def _lines(
-    engine: Any, scope: Scope, units: list[Row], with_escalations: bool
+    engine: Engine, scope: Scope, units: list[Row], with_escalations: bool
 ) -> tuple[list[Row], list[str]]:
     """Subtotals per line (战线) of the directory, for a district report."""
     if scope.kind != "district":

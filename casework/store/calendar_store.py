@@ -30,12 +30,17 @@ __all__ = [
 
 
 class Addressee(Protocol):
-    """Who receives a notice (``organisation.Recipient`` fits)."""
+    """Who receives a notice (``organisation.Recipient`` fits). Read-only: a frozen dataclass
+    fits only a protocol whose members are properties."""
 
-    key: str
-    name: str
-    channel: str
-    address: str
+    @property
+    def key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def address(self) -> str: ...
 
 
 def schedule_digest(schedule: YearSchedule) -> str:

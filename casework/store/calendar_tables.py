@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
+from casework.store.tables import table_of
+
 
 class CalendarNoticeRow(SQLModel, table=True):
     """A State Council holiday notice registered by the office (``calendar notice add``).
@@ -58,5 +60,5 @@ class CalendarBasisRow(SQLModel, table=True):
     updated_at: datetime
 
 
-CALENDAR_NOTICES = CalendarNoticeRow.__table__  # type: ignore[attr-defined]
-CALENDAR_BASIS = CalendarBasisRow.__table__  # type: ignore[attr-defined]
+CALENDAR_NOTICES = table_of(CalendarNoticeRow)
+CALENDAR_BASIS = table_of(CalendarBasisRow)

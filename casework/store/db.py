@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from casework.errors import DatabaseUnavailable, InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 # Transactions that write take SQLite's write lock at BEGIN, so two writers queue instead of
 # one failing half-way; reads stay deferred. PostgreSQL ignores the option.
@@ -76,7 +81,7 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
             dbapi_conn.isolation_level = None  # BEGIN is emitted by the listener below
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -86,14 +91,14 @@ def create_db_engine(url: str) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        def _on_begin(conn: Connection) -> None:
             mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
             # On the driver's connection: a full Connection.execute here would cost a move as
             # much as one of its statements (bench/engine.py --profile). A failure (the write
             # lock not obtained within busy_timeout) is raised as SQLAlchemy's exception.
             statement = f"BEGIN {mode}"
             try:
-                conn.connection.driver_connection.execute(statement)
+                conn.connection.driver_connection.execute(statement)  # type: ignore[union-attr]  # None only once closed
             except sqlite3.Error as error:
                 raise DBAPIError.instance(statement, None, error, sqlite3.Error) from error
 

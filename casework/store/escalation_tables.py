@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from casework.store.tables import table_of
+
 
 class EscalationRow(SQLModel, table=True):
     """One level of the ladder reached by one clock: recorded once, whatever reruns happen."""
@@ -91,7 +93,7 @@ class DirectoryVersionRow(SQLModel, table=True):
     loaded_by: str = Field(max_length=100)
 
 
-ESCALATIONS = EscalationRow.__table__  # type: ignore[attr-defined]
-OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
-SWEEP_RUNS = SweepRunRow.__table__  # type: ignore[attr-defined]
-DIRECTORY_VERSIONS = DirectoryVersionRow.__table__  # type: ignore[attr-defined]
+ESCALATIONS = table_of(EscalationRow)
+OUTBOX = table_of(OutboxRow)
+SWEEP_RUNS = table_of(SweepRunRow)
+DIRECTORY_VERSIONS = table_of(DirectoryVersionRow)

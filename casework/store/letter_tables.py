@@ -7,6 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from casework.store.tables import table_of
+
 
 class LetterRow(SQLModel, table=True):
     """One issued letter. Its files sit in the archive; the HTML is kept here as well so that
@@ -65,6 +67,6 @@ class LetterArchiveRow(SQLModel, table=True):
     database_id: str = Field(max_length=36)
 
 
-LETTERS = LetterRow.__table__  # type: ignore[attr-defined]
-SEQUENCES = LetterSequenceRow.__table__  # type: ignore[attr-defined]
-ARCHIVE = LetterArchiveRow.__table__  # type: ignore[attr-defined]
+LETTERS = table_of(LetterRow)
+SEQUENCES = table_of(LetterSequenceRow)
+ARCHIVE = table_of(LetterArchiveRow)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
@@ -59,7 +59,8 @@ class _Compiled:
         self.columns: list[tuple[str, Any]] = [
             (column.key, column.type) for column in statement.exported_columns
         ]
-        self._row: tuple[type, list[tuple[int, Callable[[Any], Any]]]] | None = None
+        # (the row class's _make, the result processors by column index)
+        self._row: tuple[Callable[[Any], Any], list[tuple[int, Callable[[Any], Any]]]] | None = None
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         try:
@@ -77,7 +78,7 @@ class _Compiled:
 
     def rows(self, cursor: Any) -> list[Any]:
         if self._row is None:  # result processors depend on the driver's column types
-            row_type = namedtuple("Row", [key for key, _ in self.columns])  # type: ignore[misc]
+            made = namedtuple("Row", [key for key, _ in self.columns])  # type: ignore[misc]  # field names known at run time only
             processors = [
                 (i, process)
                 for i, ((_, type_), described) in enumerate(
@@ -89,14 +90,14 @@ class _Compiled:
                     )
                 )
             ]
-            self._row = (row_type, processors)
-        row_type, processors = self._row
+            self._row = (made._make, processors)
+        make_row, processors = self._row
         out = []
         for raw in cursor.fetchall():
             values = list(raw)
             for i, process in processors:
                 values[i] = process(values[i])
-            out.append(row_type._make(values))
+            out.append(make_row(values))
         return out
 
 
@@ -161,7 +162,7 @@ def _run(
     cursor = conn.connection.cursor()
     try:
         if many:
-            cursor.executemany(compiled.sql, parameters)
+            cursor.executemany(compiled.sql, cast("list[Any]", parameters))  # a list when many
             return None
         cursor.execute(compiled.sql, parameters)
         return compiled.rows(cursor) if fetch else cursor.rowcount

@@ -21,14 +21,14 @@ from casework.domain.case import CASE_FIELDS, CaseSnapshot
 from casework.domain.roles import Actor
 from casework.errors import NotFound, StaleCase
 from casework.store import precompiled
-from casework.store.tables import CaseRow, ClockPauseRow, ClockRow, EventRow
+from casework.store.tables import CaseRow, ClockPauseRow, ClockRow, EventRow, table_of
 
 GENESIS = "0" * 64
 
-CASES = CaseRow.__table__  # type: ignore[attr-defined]
-EVENTS = EventRow.__table__  # type: ignore[attr-defined]
-CLOCKS = ClockRow.__table__  # type: ignore[attr-defined]
-PAUSES = ClockPauseRow.__table__  # type: ignore[attr-defined]
+CASES = table_of(CaseRow)
+EVENTS = table_of(EventRow)
+CLOCKS = table_of(ClockRow)
+PAUSES = table_of(ClockPauseRow)
 
 # Statements are built once with bound parameters so SQLAlchemy compiles each only once: a
 # move runs the same few statements every time (this is what keeps the engine near raw SQL).
@@ -167,7 +167,7 @@ def _clock_entries(rows: Any) -> list[ClockEntry]:
         if r.k_id is None:
             continue
         if not entries or entries[-1].stored.id != r.k_id:
-            entries.append(ClockEntry(StoredClock(r.k_id, r.k_seq, None), r.k_case_id, r.k_due_on))  # type: ignore[arg-type]
+            entries.append(ClockEntry(StoredClock(r.k_id, r.k_seq, None), r.k_case_id, r.k_due_on))  # type: ignore[arg-type]  # clock: set below, once its pauses are read
             pauses.append([])
             first_rows.append(r)
         if r.p_id is not None:
@@ -204,7 +204,7 @@ def load_case(conn: Connection, case_id: int) -> LoadedCase:
     )
 
 
-def _clock_values(clock: clk.Clock, calendar: Any) -> dict[str, Any]:
+def _clock_values(clock: clk.Clock, calendar: clk.Calendar) -> dict[str, Any]:
     return {
         "length": clock.length,
         "unit": clock.unit,
@@ -217,7 +217,11 @@ def _clock_values(clock: clk.Clock, calendar: Any) -> dict[str, Any]:
 
 
 def _sync_clocks(
-    conn: Connection, case_id: int, loaded: LoadedCase | None, after: CaseSnapshot, calendar: Any
+    conn: Connection,
+    case_id: int,
+    loaded: LoadedCase | None,
+    after: CaseSnapshot,
+    calendar: clk.Calendar,
 ) -> None:
     stored = loaded.clocks if loaded else []
     updates: list[dict[str, Any]] = []
@@ -295,7 +299,7 @@ def save_move(
     actor: Actor,
     payload: dict[str, Any],
     now: datetime,
-    calendar: Any,
+    calendar: clk.Calendar,
 ) -> tuple[int, int]:
     """Write the case, its new event and its clocks; returns (case id, new version).
 
@@ -337,9 +341,9 @@ def save_move(
         from_state=from_state,
         to_state=after.state,
         actor=actor,
-        on=after.last_on,
+        on=after.last_on,  # type: ignore[arg-type]  # every move sets the date of the latest act
         recorded_at=now,
-        payload=payload,  # type: ignore[arg-type]
+        payload=payload,
         prev_hash=prev_hash,
     )
     changed = _changed_columns(loaded.snapshot, common) if loaded else []

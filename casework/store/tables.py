@@ -8,12 +8,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Optimistic locking: the version column must be one Column object shared by the field and the
-# mapper args (libraries.md); a lost update then raises StaleDataError on SQLite and PostgreSQL.
+# mapper args (docs/architecture.md); a lost update then raises StaleDataError on both databases.
 _case_version = Column("version", Integer, nullable=False, default=1)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a ``table=True`` model, for Core queries (typed: see below)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # SQLModel's metaclass sets __table__ without declaring it
+    return table
 
 
 class UnitRow(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """Making a move, purely: check it (``prepare``), then compute the next snapshot (``evolve``).
 
 The same two functions serve the live move and ``casework verify``'s replay of stored events,
-so the stored state and clocks can always be re-derived from the event log.
+so the stored state and clocks can always be re-derived from the event log. A move's inputs
+are checked in inputs.py; its clock operations are applied in clock_ops.py.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from casework.domain import clocks as clk
+from casework.domain.calendar import WorkCalendar
 from casework.domain.case import CASE_FIELDS, CaseSnapshot
 from casework.domain.roles import ROLES, Actor
 from casework.domain.rules import RuleBook, RuleSet
 from casework.errors import InvalidInput, MoveNotAllowed, PermissionDenied, RuleViolation
-from casework.workflow.definition import ClockOp, MoveDef
-from casework.workflow.fields import PARSERS, Vocab
+from casework.workflow.clock_ops import PARENT_KEY, apply_clock_op, resolve
+from casework.workflow.definition import MoveDef
+from casework.workflow.fields import Vocab
 from casework.workflow.guards import GUARDS, GuardContext
+from casework.workflow.inputs import name_the_clock, parse_inputs
 from casework.workflow.machine import FlowMachine
 
 
@@ -27,7 +30,7 @@ class Workflow:
 
     flows: dict[str, FlowMachine]
     rules: dict[str, RuleBook]  # per flow
-    calendar: Any  # casework.domain.calendar.WorkCalendar
+    calendar: WorkCalendar
     units: frozenset[str]
 
 
@@ -47,83 +50,6 @@ class PreparedMove:
 def _rules_for(wf: Workflow, case: CaseSnapshot, on: date) -> RuleSet:
     book = wf.rules[case.flow]
     return book.in_force_on(on) if case.rule_set is None else book.named(case.rule_set)
-
-
-def _parse_inputs(
-    move: MoveDef, raw: dict[str, Any], vocab: Vocab, case_id: int | None
-) -> dict[str, Any]:
-    unknown = sorted(set(raw) - set(move.inputs))
-    if unknown:
-        raise InvalidInput(
-            f"动作 {move.name} 不接受输入 {'、'.join(unknown)}；可用：{'、'.join(move.inputs)}",
-            field=unknown[0],
-            move=move.name,
-            case=case_id,
-            rule="declared inputs of the move",
-        )
-    params: dict[str, Any] = {}
-    for name, ftype in move.inputs.items():
-        value = raw.get(name)
-        if value is None or value == "":
-            if name in move.fields:
-                raise InvalidInput(
-                    f"动作 {move.name} 缺少必填项 {name}",
-                    field=name,
-                    move=move.name,
-                    case=case_id,
-                    rule="required input",
-                )
-            continue
-        try:
-            _check_characters(name, value)
-            params[name] = PARSERS[ftype](name, value, vocab)
-            _check_length(name, params[name])
-        except TypeError:  # e.g. a list or a dict where a name was expected: unhashable
-            raise InvalidInput(
-                f"{name}：类型不对，收到 {type(value).__name__} {value!r}",
-                field=name,
-                move=move.name,
-                case=case_id,
-                rule=f"input of type {ftype}",
-            ) from None
-        except InvalidInput as err:
-            err.move, err.case = move.name, case_id
-            raise
-    return params
-
-
-# Inputs stored in case columns of a fixed width (store/tables.py): longer is refused here, the
-# same on SQLite (which would store it) and PostgreSQL (which would raise DataError).
-COLUMN_LIMITS = {
-    "applicant_name": 200,
-    "applicant_id_number": 64,
-    "applicant_phone": 64,
-    "applicant_contact": 400,
-    "handler": 50,
-}
-
-
-def _check_characters(name: str, value: Any) -> None:
-    """No NUL, no lone surrogate (not encodable), no control character but newline and tab."""
-    texts = value if isinstance(value, list | tuple) else [value]
-    for text in texts:
-        if isinstance(text, str) and any(
-            (ord(c) < 32 and c not in "\n\t") or 0xD800 <= ord(c) <= 0xDFFF or c == "\x7f"
-            for c in text
-        ):
-            raise InvalidInput(
-                f"{name}：含有不允许的字符（控制字符、NUL 或无法编码的代理字符）",
-                field=name,
-                rule="printable text",
-            )
-
-
-def _check_length(name: str, value: Any) -> None:
-    limit = COLUMN_LIMITS.get(name)
-    if limit is not None and isinstance(value, str) and len(value) > limit:
-        raise InvalidInput(
-            f"{name}：超过 {limit} 字（{len(value)} 字）", field=name, rule="text length"
-        )
 
 
 def prepare(
@@ -192,10 +118,10 @@ def prepare(
             rule="flow transitions",
         )
     vocab = Vocab(units=wf.units, channels=rules.channels)
-    parse = _parse_inputs if not replay else lambda m, raw, v, c: dict(raw)
+    parse = parse_inputs if not replay else lambda m, raw, v, c: dict(raw)
     params = parse(variants[0], raw_params, vocab, case_id)
     if not replay:
-        _name_the_clock(variants[0], case, params, case_id)
+        name_the_clock(variants[0], case, params, case_id)
     ctx = GuardContext(case, params, on, rules, wf.calendar, parent, actor)
     chosen = next((m for m in variants if all(GUARDS[g].check(ctx) for g in m.when)), None)
     if chosen is None:
@@ -220,37 +146,6 @@ def prepare(
                     GUARDS[g].rule, move=move_name, case=case_id, state=case.state, rule=g
                 )
     return PreparedMove(chosen, params, on, rules, ctx)
-
-
-def _name_the_clock(
-    move: MoveDef, case: CaseSnapshot, params: dict[str, Any], case_id: int | None
-) -> None:
-    """Fill in the number of the clock a ``which`` op acts on when only one of its kind is
-    open, so that the event always names it; refuse when several are open and none is named."""
-    for op in move.clocks:
-        name = op.which.removeprefix("$") if op.which is not None else None
-        if name is None or params.get(name) is not None:
-            continue
-        numbers = [
-            n
-            for n, c in enumerate((c for c in case.clocks if c.kind == op.clock), start=1)
-            if c.is_open
-        ]
-        if len(numbers) == 1:
-            params[name] = numbers[0]
-        elif numbers:
-            raise InvalidInput(
-                f"动作 {move.name} 须指明 {name}：有 {len(numbers)} 个未结的{op.clock}，"
-                f"编号 {'、'.join(map(str, numbers))}",
-                field=name,
-                move=move.name,
-                case=case_id,
-                state=case.state,
-                rule="each answer names the consultation it closes",
-            )
-
-
-PARENT_KEY = "_parent"  # event payload key holding the values copied from the parent case
 
 
 def _parent_fields(move: MoveDef) -> list[str]:
@@ -320,129 +215,12 @@ def allowed_moves(
 # ---------------------------------------------------------------- evolve
 
 
-def _resolve(value: Any, p: PreparedMove, maps: dict[str, dict[str, str]]) -> Any:
-    """A value in a flow file: "$on", "$input", "$case.field", "$parent.field", "map:NAME:..."."""
-    if not isinstance(value, str):
-        return value
-    if value == "$on":
-        return p.on
-    if value.startswith("map:"):
-        _, name, ref = value.split(":", 2)
-        return maps[name].get(_resolve(ref, p, maps))
-    if value.startswith("$case."):
-        return p.ctx.case.fields.get(value[len("$case.") :])
-    if value.startswith("$parent."):
-        return p.params.get(PARENT_KEY, {}).get(value[len("$parent.") :])
-    if value.startswith("$"):
-        return p.params.get(value[1:])
-    return value
-
-
 def parent_inputs(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> dict[str, Any]:
     """The inputs of the move a prepared move makes on its parent case (values resolved)."""
     assert p.move.parent is not None
     maps = wf.flows[case.flow].flow.maps
-    resolved = {name: _resolve(v, p, maps) for name, v in p.move.parent.inputs.items()}
+    resolved = {name: resolve(v, p, maps) for name, v in p.move.parent.inputs.items()}
     return {name: value for name, value in resolved.items() if value is not None}
-
-
-def _union_end(case: CaseSnapshot, kind: str, target: clk.Clock, on: date, calendar: Any) -> date:
-    """Where a pause made for several clocks of ``kind`` ends: the latest end among those that
-    started during ``target``'s current pause (each ends on the day it was closed, or on its
-    due date if that came first). The paused time is the union of their periods."""
-    since = target.pauses[-1].since if target.pauses else None
-    ends = [
-        min(c.stopped_on, clk.due_date(c, calendar) or c.stopped_on)
-        for c in case.clocks
-        if c.kind == kind
-        and not c.is_open
-        and c.stopped_on is not None
-        and (since is None or c.started_on >= since)
-    ]
-    return max(ends, default=on)
-
-
-def _at(
-    op: ClockOp,
-    case: CaseSnapshot,
-    p: PreparedMove,
-    calendar: Any,
-    target: clk.Clock | None = None,
-) -> date:
-    """The date a clock op takes effect: the act's date unless the flow says otherwise."""
-    if op.at is None:
-        return p.on
-    if op.at.startswith("$"):
-        given = p.params.get(op.at[1:])
-        return date.fromisoformat(given) if given else p.on
-    how, _, kind = op.at.partition(":")
-    if how == "union" and target is not None:
-        return _union_end(case, kind, target, p.on, calendar)
-    other = case.latest_clock(kind)
-    due = clk.due_date(other, calendar) if other is not None else None
-    if due is None:
-        return p.on
-    return due if how == "due" else min(p.on, due)
-
-
-def _target(
-    case: CaseSnapshot, kind: str, op: ClockOp, p: PreparedMove
-) -> tuple[int, clk.Clock] | None:
-    """The open clock an op acts on: the one its ``which`` input names, else the latest open.
-    (Events recorded before consultations were named carry no such input: the latest.)"""
-    n = p.params.get(op.which.removeprefix("$")) if op.which is not None else None
-    if n is None:
-        return case.open_clock(kind)
-    found = case.nth_clock(kind, int(n))
-    return found if found is not None and found[1].is_open else None
-
-
-def _apply_clock_op(
-    case: CaseSnapshot, op: ClockOp, p: PreparedMove, calendar: Any, maps: dict[str, Any]
-) -> CaseSnapshot:
-    rules = p.rules
-    if op.if_rule is not None and not rules.flag(op.if_rule):
-        return case
-    if op.if_input is not None and p.params.get(op.if_input) is None:
-        return case
-    if op.op == "start":
-        spec = rules.clocks.get(op.clock)
-        if spec is None:
-            return case  # this rule set has no such period (e.g. 2008: no correction limit)
-        length = _resolve(op.length, p, maps) or spec.length
-        unit = _resolve(op.unit, p, maps) or spec.unit
-        at = _at(op, case, p, calendar)
-        return case.with_clock(None, clk.start(op.clock, unit, int(length), at))
-    if op.unless_open is not None and case.open_count(op.unless_open):
-        return case
-    kinds = [c.kind for c in case.clocks if c.is_open] if op.clock == "*" else [op.clock]
-    for kind in dict.fromkeys(kinds):
-        found = _target(case, kind, op, p)
-        if found is None:
-            continue
-        index, clock = found
-        at = _at(op, case, p, calendar, clock)
-        if op.op == "pause":
-            reason = _resolve(op.reason, p, maps) or "pause"
-            if clock.status == "paused" or reason not in rules.pausing_reasons:
-                continue
-            clock = clk.pause(clock, at, reason)
-        elif op.op == "resume":
-            if clock.status != "paused":
-                continue
-            clock = clk.resume(clock, at)
-        elif op.op == "restart":
-            clock = clk.restart(clock, at)
-        elif op.op == "extend":
-            clock = clk.extend(clock, rules.clocks[kind].extension or 0)
-        elif op.op == "stop":
-            clock = clk.stop(clock, at, calendar)
-        elif op.op == "lapse":
-            clock = clk.close(clock, at, "lapsed")
-        else:  # cancel
-            clock = clk.close(clock, at, "cancelled")
-        case = case.with_clock(index, clock)
-    return case
 
 
 def evolve(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> CaseSnapshot:
@@ -452,7 +230,7 @@ def evolve(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> CaseSnapshot:
     state = machine.fire(case.state, p.move.name, p.ctx)
     fields = dict(case.fields)
     for target, value in p.move.sets.items():
-        resolved = _resolve(value, p, maps)
+        resolved = resolve(value, p, maps)
         if resolved == "":
             resolved = None
         elif target in CASE_FIELDS:
@@ -463,5 +241,5 @@ def evolve(wf: Workflow, case: CaseSnapshot, p: PreparedMove) -> CaseSnapshot:
         fields[target] = resolved
     nxt = replace(case, state=state, rule_set=p.rules.name, fields=fields, last_on=p.on)
     for op in p.move.clocks:
-        nxt = _apply_clock_op(nxt, op, p, wf.calendar, maps)
+        nxt = apply_clock_op(nxt, op, p, wf.calendar, maps)
     return nxt

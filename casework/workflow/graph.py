@@ -28,7 +28,7 @@ def mermaid(flow: FlowDef) -> str:
         if key not in drawn:
             drawn.add(key)
             machine.add_transition(m.name, list(m.sources), None if m.dest == STAY else m.dest)
-    text = model.get_graph().draw(None)  # type: ignore[attr-defined]
+    text: str = model.get_graph().draw(None)  # type: ignore[attr-defined]  # GraphMachine adds get_graph to its model at run time
     # Name each state in Chinese too, for the clerks who read the diagram.
     for s in flow.states.values():
         text = text.replace(f'state "{s.name}" as', f'state "{s.name} {s.label}" as')

@@ -149,7 +149,8 @@ def _reply_challengeable(ctx: GuardContext) -> bool:
 
 def _result(ctx: GuardContext) -> str | None:
     """The result being recorded, or the first-instance result a final move confirms."""
-    return ctx.params.get("result") or ctx.case.get("first_result")
+    result: str | None = ctx.params.get("result") or ctx.case.get("first_result")
+    return result
 
 
 def _result_corrects(ctx: GuardContext) -> bool:

@@ -1,168 +1,94 @@
 """Reading states/*.toml into frozen definitions (the I/O edge of the workflow package).
 
-Loading collects every problem it finds instead of stopping at the first, so that
-``casework states check`` can list them all; ``load_*`` raise DefinitionError on any.
+Flows are read here (states/<flow>.toml), rule books in ``rule_books`` (re-exported). Loading
+collects every problem it finds instead of stopping at the first, so that
+``casework states check`` can list them all; ``load_*`` raise DefinitionError on any. Every
+table is strict: a key it does not declare is a problem naming the file, the table and the key.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from casework.domain.case import CASE_FIELDS
-from casework.domain.clocks import UNITS
 from casework.domain.roles import ROLES
-from casework.domain.rules import (
-    CLOCK_NATURES,
-    RULE_FLAGS,
-    ChannelSpec,
-    ClockSpec,
-    RuleBook,
-    RuleSet,
-)
-from casework.errors import DefinitionError
+from casework.domain.rules import RULE_FLAGS, RuleBook
+from casework.tomlfiles import Key, Problems, read_toml, table
 from casework.workflow.definition import STAY, ClockOp, FlowDef, MoveDef, ParentMove, StateDef
 from casework.workflow.fields import PARSERS
 from casework.workflow.guards import GUARDS
+from casework.workflow.rule_books import (
+    FLOW_NAMES,
+    REQUIRED_FLOW,
+    flow_files,
+    load_rule_book,
+    load_rule_books,
+    parse_rule_set,
+    rules_dir,
+)
 
-FLOW_NAMES = ("application", "review", "lawsuit")
-REQUIRED_FLOW = "application"
+__all__ = [
+    "CLOCK_OPS",
+    "DETAIL_KINDS",
+    "FLOW_NAMES",
+    "REQUIRED_FLOW",
+    "Problems",
+    "check_flow",
+    "flow_files",
+    "load_flows",
+    "load_rule_book",
+    "load_rule_books",
+    "parse_flow",
+    "parse_rule_set",
+    "read_toml",
+    "rules_dir",
+    "unreachable_states",
+]
+
 DETAIL_KINDS = frozenset({"text", "date", "int", "bool", "list"})
 CLOCK_OPS = frozenset({"start", "pause", "resume", "restart", "extend", "stop", "lapse", "cancel"})
 
-
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise DefinitionError("文件不存在", path=str(path)) from None
-    except tomllib.TOMLDecodeError as err:
-        raise DefinitionError(f"TOML 语法错误：{err}", path=str(path)) from None
-
-
-class Problems(list[str]):
-    def add(self, where: str, message: str) -> None:
-        self.append(f"{where}: {message}")
-
-    def raise_if_any(self, path: Path) -> None:
-        if self:
-            raise DefinitionError("；".join(self), path=str(path))
-
-
-# ---------------------------------------------------------------- rule sets
-
-
-def _clock_spec(kind: str, raw: dict[str, Any], where: str, problems: Problems) -> ClockSpec:
-    unit = raw.get("unit", "working_days")
-    if unit not in UNITS:
-        problems.add(where, f"未知的期限单位 {unit!r}（working_days 或 calendar_days）")
-    length = raw.get("length")
-    if length is not None and (not isinstance(length, int) or length < 1):
-        problems.add(where, f"length 应为正整数，收到 {length!r}")
-    if not raw.get("basis"):
-        problems.add(where, "缺少 basis（法律依据）")
-    nature = raw.get("nature", "duty")
-    if nature not in CLOCK_NATURES:
-        problems.add(where, f"nature 应为 {'、'.join(sorted(CLOCK_NATURES))}，收到 {nature!r}")
-    return ClockSpec(
-        kind=kind,
-        label=str(raw.get("label", kind)),
-        unit=unit,
-        length=length,
-        basis=str(raw.get("basis", "")),
-        nature=nature,
-        extension=raw.get("extension"),
-        extension_basis=raw.get("extension_basis"),
-    )
-
-
-def parse_rule_set(
-    raw: dict[str, Any],
-    local: dict[str, Any],
-    where: str,
-    problems: Problems,
-    need_channels: bool = True,
-) -> RuleSet:
-    for key in ("name", "title", "effective_from"):
-        if key not in raw:
-            problems.add(where, f"缺少 {key}")
-    effective = raw.get("effective_from")
-    if not isinstance(effective, date):
-        problems.add(where, "effective_from 应为日期（如 2019-05-15）")
-        effective = date.min
-    clocks_raw = {k: dict(v) for k, v in raw.get("clocks", {}).items()}
-    # District rules (states/local.toml) add or override clock figures in every rule set.
-    for kind, override in local.get("clocks", {}).items():
-        clocks_raw[kind] = {**clocks_raw.get(kind, {}), **override}
-    clocks = {
-        kind: _clock_spec(kind, spec, f"{where} [clocks.{kind}]", problems)
-        for kind, spec in clocks_raw.items()
-    }
-    channels = {
-        code: ChannelSpec(
-            code, str(c.get("label", code)), str(c.get("receipt", "")), str(c.get("basis", ""))
-        )
-        for code, c in raw.get("channels", {}).items()
-    }
-    if need_channels and not channels:
-        problems.add(where, "缺少 [channels.*]（各申请渠道的收到申请日期规则）")
-    return RuleSet(
-        name=str(raw.get("name", "")),
-        title=str(raw.get("title", "")),
-        effective_from=effective,
-        pausing_reasons=frozenset(raw.get("pausing_reasons", [])),
-        restart_on_correction=bool(raw.get("restart_on_correction", False)),
-        processing_fee_allowed=bool(raw.get("processing_fee_allowed", False)),
-        clocks=clocks,
-        channels=channels,
-    )
-
-
-def rules_dir(states_dir: Path, flow: str) -> Path:
-    """Application rule sets sit in states/rules/; other flows' in states/rules/<flow>/."""
-    return states_dir / "rules" if flow == REQUIRED_FLOW else states_dir / "rules" / flow
-
-
-def load_rule_book(
-    states_dir: Path, problems: Problems | None = None, flow: str = REQUIRED_FLOW
-) -> RuleBook:
-    own = problems if problems is not None else Problems()
-    local_path = states_dir / "local.toml"
-    local = read_toml(local_path) if local_path.exists() and flow == REQUIRED_FLOW else {}
-    directory = rules_dir(states_dir, flow)
-    files = sorted(directory.glob("*.toml"))
-    if not files:
-        own.add(str(directory), "没有任何规则文件")
-    sets = tuple(
-        parse_rule_set(read_toml(p), local, str(p), own, need_channels=flow == REQUIRED_FLOW)
-        for p in files
-    )
-    names = [rs.name for rs in sets]
-    for name in {n for n in names if names.count(n) > 1}:
-        own.add(str(directory), f"规则版本 {name} 重复")
-    if problems is None:
-        own.raise_if_any(directory)
-    return RuleBook(sets)
-
-
-def flow_files(states_dir: Path) -> dict[str, Path]:
-    """The flow files present: application is required, review and lawsuit come with them."""
-    return {
-        name: states_dir / f"{name}.toml"
-        for name in FLOW_NAMES
-        if name == REQUIRED_FLOW or (states_dir / f"{name}.toml").exists()
-    }
-
-
-def load_rule_books(states_dir: Path, problems: Problems | None = None) -> dict[str, RuleBook]:
-    return {flow: load_rule_book(states_dir, problems, flow) for flow in flow_files(states_dir)}
-
-
-# ---------------------------------------------------------------- flows
+# The keys of every table of a flow file (states/<flow>.toml); a value typed None is checked
+# by the parser itself.
+FLOW_FILE_KEYS = {
+    "flow": Key(dict),
+    "states": Key(dict),
+    "moves": Key(list),
+    "details": Key(dict),
+    "maps": Key(dict),
+}
+FLOW_KEYS = {"name": Key(str), "title": Key(str), "initial": Key(str), "parent": Key(str)}
+STATE_KEYS = {"label": Key(str), "final": Key(bool)}
+MOVE_KEYS = {
+    "name": Key(str),
+    "label": Key(str),
+    "from": Key(),
+    "to": Key(str),
+    "when": Key(),
+    "requires": Key(),
+    "roles": Key(),
+    "fields": Key(),
+    "optional": Key(),
+    "set": Key(),
+    "clocks": Key(list),
+    "letter": Key(str),
+    "parent": Key(),
+}
+CLOCK_OP_KEYS = {
+    "op": Key(str, required=True),
+    "clock": Key(str, required=True),
+    "reason": Key(str),
+    "length": Key((str, int)),
+    "unit": Key(str),
+    "at": Key(str),
+    "if_rule": Key(str),
+    "if_input": Key(str),
+    "which": Key(str),
+    "unless_open": Key(str),
+}
+PARENT_KEYS = {"move": Key(), "inputs": Key(dict)}
 
 
 def _names(raw: Any, where: str, key: str, problems: Problems) -> tuple[str, ...]:
@@ -185,33 +111,18 @@ def _table(raw: Any, where: str, key: str, problems: Problems) -> dict[str, Any]
     return dict(raw)
 
 
-def _move(raw: dict[str, Any], index: int, path: str, problems: Problems) -> MoveDef:
-    name = str(raw.get("name", f"#{index}"))
+def _move(raw: Any, index: int, path: str, problems: Problems) -> MoveDef:
+    name = str(raw.get("name", f"#{index}")) if isinstance(raw, dict) else f"#{index}"
     where = f"{path} moves[{index}] {name}"
+    raw = table(raw, MOVE_KEYS, where, problems)
     clocks = []
     for j, op in enumerate(raw.get("clocks", [])):
-        known = {
-            "op",
-            "clock",
-            "reason",
-            "length",
-            "unit",
-            "at",
-            "if_rule",
-            "if_input",
-            "which",
-            "unless_open",
-        }
         if not isinstance(op, dict):
             problems.add(f"{where} clocks[{j}]", f"期限操作应为表，收到 {op!r}")
             continue
-        for key in set(op) - known:
-            problems.add(f"{where} clocks[{j}]", f"未知的键 {key!r}")
-        missing = [key for key in ("op", "clock") if key not in op]
-        if missing:
-            problems.add(f"{where} clocks[{j}]", f"缺少 {'、'.join(missing)}")
-            continue
-        clocks.append(ClockOp(**{k: v for k, v in op.items() if k in known}))
+        op = table(op, CLOCK_OP_KEYS, f"{where} clocks[{j}]", problems)
+        if "op" in op and "clock" in op:
+            clocks.append(ClockOp(**op))
     return MoveDef(
         name=name,
         label=str(raw.get("label", name)),
@@ -235,16 +146,19 @@ def _parent_move(raw: Any, where: str, problems: Problems) -> ParentMove | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("move"), str):
         problems.add(where, 'parent 应为 { move = "动作", inputs = { ... } }')
         return None
+    raw = table(raw, PARENT_KEYS, f"{where} parent", problems)
     return ParentMove(raw["move"], dict(raw.get("inputs", {})))
 
 
 def parse_flow(raw: dict[str, Any], path: str, problems: Problems) -> FlowDef:
-    meta = raw.get("flow", {})
+    raw = table(raw, FLOW_FILE_KEYS, path, problems)
+    meta = table(raw.get("flow", {}), FLOW_KEYS, f"{path} [flow]", problems)
     states = {}
     for name, s in raw.get("states", {}).items():
         if not isinstance(s, dict):
             problems.add(path, f'状态 {name!r} 应写成表，如 {name} = {{ label = "…" }}')
             s = {}
+        s = table(s, STATE_KEYS, f"{path} [states.{name}]", problems)
         states[name] = StateDef(name, str(s.get("label", name)), bool(s.get("final", False)))
     moves = tuple(_move(m, i, path, problems) for i, m in enumerate(raw.get("moves", [])))
     details = dict(raw.get("details", {}))
@@ -382,15 +296,15 @@ def load_flows(
 
 
 def _check_parent_links(flow: FlowDef, flows: dict[str, FlowDef], problems: Problems) -> None:
-    moves = [m for m in flow.moves if m.parent is not None]
-    if not moves:
+    links = [(m, m.parent) for m in flow.moves if m.parent is not None]
+    if not links:
         return
     parent = flows.get(flow.parent_flow or "")
     if parent is None:
         problems.add(flow.path, f"有 parent 动作，但 [flow] parent = {flow.parent_flow!r} 未知")
         return
-    for m in moves:
-        if m.parent.move not in parent.move_names:  # type: ignore[union-attr]
+    for m, link in links:
+        if link.move not in parent.move_names:
             problems.add(
-                f"{flow.path} 动作 {m.name}", f"上级流程 {parent.name} 没有动作 {m.parent.move!r}"
-            )  # type: ignore[union-attr]
+                f"{flow.path} 动作 {m.name}", f"上级流程 {parent.name} 没有动作 {link.move!r}"
+            )

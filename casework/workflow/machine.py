@@ -1,12 +1,13 @@
 """One shared `transitions` Machine per flow, built once; cases are plain objects fired through it.
 
 The machine never holds a model (``model=None``): registering every case would be quadratic
-(libraries.md), and a SQLModel row cannot be a transitions model. Each move fires the event on a
+(docs/architecture.md), and a SQLModel row cannot be its model. Each move fires the event on a
 throw-away ``FlowToken`` that carries only the state and the guard context.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from transitions import Machine
@@ -23,11 +24,11 @@ class FlowToken:
     state: str
 
 
-def _condition(name: str):
+def _condition(name: str) -> Callable[[EventData], bool]:
     check = GUARDS[name].check
 
     def condition(event: EventData) -> bool:
-        ctx: GuardContext = event.args[0]
+        ctx: GuardContext = event.args[0]  # type: ignore[index]  # a tuple at run time; the stubs say Iterable
         return check(ctx)
 
     condition.__name__ = f"guard_{name}"

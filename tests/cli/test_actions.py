@@ -1,6 +1,6 @@
 """Every move of the application flow as a command, as clerks type it.
 
-Due dates are counted by hand from the 2026 holiday notice (legal-rules.md D): March 2026 has no
+Due dates are counted by hand from the 2026 notice (docs/legal-basis.md D): March 2026 has no
 holiday; 清明 4/4–4/6 (Monday 4/6 off). Day 1 is the first working day after the start.
 """
 

@@ -1,6 +1,6 @@
 """Reading: ``case show`` (with the audited reveal), ``worklist`` and ``find``.
 
-Dates counted by hand from the 2026 calendar (legal-rules.md D): no holiday in March; 清明
+Dates counted by hand from the 2026 calendar (docs/legal-basis.md D): no holiday in March; 清明
 4/4–4/6 with Monday 4/6 off.
 """
 

@@ -59,6 +59,40 @@ def test_check_lists_the_problem_and_exits_1(broken: Path) -> None:
     assert "校验通过" not in result.stdout
 
 
+def test_check_refuses_a_misspelt_key_naming_file_table_and_key(tmp_path: Path) -> None:
+    # `lenght = 20` used to pass the check and crash the first registration.
+    states = tmp_path / "states"
+    shutil.copytree(REAL, states)
+    rules = states / "rules" / "2019.toml"
+    text = rules.read_text(encoding="utf-8")
+    assert "length = 20 " in text
+    rules.write_text(text.replace("length = 20 ", "lenght = 20 ", 1), encoding="utf-8")
+    result = run("states", "check", "--states-dir", str(states))
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stdout.splitlines() if line.startswith("问题：")]
+    assert len(lines) == 1, result.stdout
+    assert "2019.toml" in lines[0]
+    assert "[clocks.reply]" in lines[0]
+    assert '未知的键 "lenght"' in lines[0]
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [("letters.toml", "district"), ("escalation.toml", "clocks")],
+)
+def test_check_covers_the_letters_and_ladder_files(tmp_path: Path, name: str, allowed: str) -> None:
+    states = tmp_path / "states"
+    shutil.copytree(REAL, states)
+    path = states / name
+    path.write_text("lenght = 1\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("states", "check", "--states-dir", str(states))
+    assert result.exit_code == 1, result.output
+    assert f'{name}: 未知的键 "lenght"' in result.stdout
+    assert allowed in result.stdout
+    assert "Traceback" not in result.output
+
+
 def test_check_reports_a_toml_syntax_error(tmp_path: Path) -> None:
     states = tmp_path / "states"
     shutil.copytree(REAL, states)

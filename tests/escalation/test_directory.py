@@ -105,6 +105,11 @@ def test_routes_of_streets_zone_and_units_the_seed_leaves_unassigned() -> None:
             "supervision_office = 'dcx' 不在名录中",
         ),
         ('code = "kfq"', 'code = "czj"', "单位代码 czj 重复"),
+        # Misspelt keys name the file, the table (with the entry's code) and the key.
+        ('seed_number = "1"', 'seed_numbr = "1"', 'org.toml units[0] zfb: 未知的键 "seed_numbr"'),
+        ('role = "duty_office"', 'rol = "duty_office"', '未知的键 "rol"'),
+        ("\n[positions]\n", "\n[position]\n", 'org.toml: 未知的键 "position"'),
+        ('deputy = "gaolei"', 'depty = "gaolei"', 'org.toml lines[1] line2: 未知的键 "depty"'),
     ],
 )
 def test_a_bad_directory_is_refused_naming_the_problem(old, new, expected) -> None:

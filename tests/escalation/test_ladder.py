@@ -13,7 +13,7 @@ from casework.errors import DefinitionError
 from casework.escalation import fire_on, load_ladder
 from casework.organisation import load_units
 from casework.resources import bundled_dir
-from casework.services import build_workflow
+from casework.workflow.build import build_workflow
 
 STATES = bundled_dir("states")
 CAL = load_calendar(STATES)
@@ -106,6 +106,18 @@ def test_offsets_count_working_days_of_the_official_calendar(due, offset, expect
             "期限 consultation（征求意见期限）没有督办阶梯",
         ),
         ('offset = 0\nnotify = ["line"]', 'offset = "due"\nnotify = ["line"]', "offset 应为整数"),
+        # Misspelt keys name the file, the table and the key.
+        (
+            'offset = 0\nnotify = ["line"]',
+            'ofset = 0\nnotify = ["line"]',
+            'escalation.toml [clocks.reply] levels[1]: 未知的键 "ofset"',
+        ),
+        (
+            'lapse = "fee_lapsed"',
+            'lapse = "fee_lapsed"\nlaspe = "fee_lapsed"',
+            'escalation.toml [clocks.fee_payment]: 未知的键 "laspe"（可选：levels、lapse）',
+        ),
+        ("[clocks.fee_payment]", "[clock.fee_payment]", 'escalation.toml: 未知的键 "clock"'),
     ],
 )
 def test_a_bad_ladder_is_refused_at_load_naming_the_problem(states, old, new, expected) -> None:

@@ -1,6 +1,6 @@
 """The nightly sweep on SQLite and PostgreSQL: ladder days, recipients, exactly once, lapses.
 
-Dates are counted by hand from the 2026 holiday notice (legal-rules.md D): 清明 4/4–4/6 off,
+Dates are counted by hand from the 2026 holiday notice (docs/legal-basis.md D): 清明 4/4–4/6 off,
 劳动节 5/1–5/5 off with Sat 5/9 worked; March 2026 has no holiday.
 """
 

@@ -1,6 +1,6 @@
 """Every move of the application flow through the real engine, on SQLite and PostgreSQL.
 
-Expected dates are counted by hand from the 2026 holiday notice (legal-rules.md D):
+Expected dates are counted by hand from the 2026 holiday notice (docs/legal-basis.md D):
 March 2026 has no holiday; 清明 4/4–4/6 (4/6 Monday off); 劳动节 5/1–5/5 with 5/9 (Sat) worked.
 """
 

@@ -2,8 +2,8 @@
 answers with a result or a ``CaseworkError`` — never another exception — and a refused call
 writes nothing, identically on SQLite and PostgreSQL.
 
-``CASEWORK_FUZZ_EXAMPLES`` sets the number of calls per database (default 300 here; the figure
-in the README comes from a run with 10,000).
+``CASEWORK_FUZZ_EXAMPLES`` sets the number of calls per database (default 300 here; 10,000
+for a thorough run).
 """
 
 from __future__ import annotations

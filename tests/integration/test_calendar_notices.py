@@ -180,7 +180,7 @@ def test_a_second_different_notice_needs_replace_and_keeps_the_first(engine, tmp
             },
             "2003年早于工作日历的第一个已知年份",
         ),
-        ({'[[rest]]\nname = "元旦"': '[[rest]]\nnme = "元旦"'}, "未知的字段 nme"),
+        ({'[[rest]]\nname = "元旦"': '[[rest]]\nnme = "元旦"'}, '未知的键 "nme"'),
     ],
 )
 def test_a_bad_notice_is_refused_naming_the_day_and_the_rule(

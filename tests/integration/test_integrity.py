@@ -260,7 +260,7 @@ def test_open_refuses_a_database_that_was_not_migrated(tmp_path: Path) -> None:
 
 
 def test_states_check_lists_cases_stranded_by_an_edited_flow(engine, tmp_path: Path) -> None:
-    from casework.services import check_states
+    from casework.bootstrap import check_states
 
     view = register(engine)
     engine.move(view.id, "request_correction", CLERK, on="2026-03-03", now=NOW, items=["x"], days=5)

@@ -1,6 +1,6 @@
 """Reconsideration and litigation: their clocks, reopening, roles, verify and the error rate.
 
-Expected dates are counted by hand from legal-rules.md D (holidays) and C/E (periods).
+Expected dates are counted by hand from docs/legal-basis.md D (holidays) and C/E (periods).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every generated letter against ../shared/docs/letters-checklist.md.
+"""Every generated letter against docs/letters.md (what each letter must contain).
 
 The letters come from real moves (scenario.every_kind); older remedies regimes, which no move
 dated 2024–2026 can produce, are checked on the shipped templates with the sample cases.
@@ -19,7 +19,7 @@ from casework.letters.listing import plain_text
 from casework.letters.rendering import Renderer, template_name
 from casework.letters.samples import application_sample
 from casework.resources import bundled_dir
-from casework.services import build_workflow
+from casework.workflow.build import build_workflow
 from tests.integration.test_proceedings import REVIEW, SUIT
 from tests.letters.scenario import AGENCY, NOTE, REASONS, SEARCH
 

@@ -1,4 +1,4 @@
-"""The remedies a letter states depend on its date (letters-checklist.md; legal-rules.md A5)."""
+"""The remedies a letter states depend on its date (docs/letters.md; docs/legal-basis.md A5)."""
 
 from __future__ import annotations
 

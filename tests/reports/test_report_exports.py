@@ -23,7 +23,7 @@ from tests.reports.test_report_annual import EXPECTED_2025, EXPECTED_TABLE4, bui
 
 KIND_HEADERS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 
-# The official merges (legal-rules.md B2/B3), in spreadsheet coordinates: the title is row 1,
+# The official merges (docs/legal-basis.md B2/B3), in spreadsheet coordinates: the title is row 1,
 # the header starts on row 2, table 三's 25 data rows are rows 5–29.
 TABLE3_MERGES = {
     "A2:C4",  # label block, with the 勾稽关系 note

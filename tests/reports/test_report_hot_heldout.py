@@ -3,7 +3,7 @@ written independently of the word lists' tuning fixtures (tests/reports/test_rep
 
 Pairwise scores over every pair of requests: precision = pairs put together that belong together
 / pairs put together; recall = pairs put together that belong together / pairs that belong
-together. The README states the figures this test measures (``python -m
+together. docs/statistics.md states the figures this test measures (``python -m
 tests.reports.test_report_hot_heldout`` prints them) and the floors asserted here.
 """
 

@@ -21,7 +21,7 @@ from casework.errors import DefinitionError, UnknownCalendarYear
 D = date
 FIXTURE_2027 = Path(__file__).resolve().parents[1] / "data" / "calendar" / "2027.toml"
 
-# legal-rules.md section D: the makeup working days (调休上班) of each notice.
+# docs/legal-basis.md section D: the makeup working days (调休上班) of each notice.
 MAKEUP = {
     2024: {
         D(2024, 2, 4),
@@ -54,7 +54,7 @@ def _range(year: int, first: str, last: str) -> set[date]:
     return {date.fromordinal(k) for k in range(a.toordinal(), b.toordinal() + 1)}
 
 
-# legal-rules.md section D: the weekday rest days of each notice.
+# docs/legal-basis.md section D: the weekday rest days of each notice.
 WEEKDAY_REST = {
     2024: _md(2024, "01-01", "04-04", "04-05", "06-10", "09-16", "09-17", "10-07")
     | _range(2024, "02-12", "02-16")
@@ -265,6 +265,7 @@ GOOD_HEAD = 'year = 2027\nsource = "国办发明电〔2026〕N号"\n'
             "既在放假区间内又登记为调休上班日",
         ),
         ("2027.toml", GOOD_HEAD + "[[rest]\n", "toml", "TOML 语法错误"),
+        ("2027.toml", GOOD_HEAD + "isued_on = 2026-12-01\n", "isued_on", '未知的键 "isued_on"'),
         (
             "2027.toml",
             GOOD_HEAD + '[[rest]]\nname = "a"\nfrom = "2027-01-01"\nto = 2027-01-01\n',
@@ -276,7 +277,7 @@ GOOD_HEAD = 'year = 2027\nsource = "国办发明电〔2026〕N号"\n'
             GOOD_HEAD + '[[rest]]\nname = "a"\nfrom = 2027-01-01\nto = 2027-01-01\n'
             "makeup_workday = [2027-01-09]\n",
             "rest[0].makeup_workday",
-            "未知的字段",
+            '未知的键 "makeup_workday"',
         ),
         (
             "2027.toml",

@@ -1,4 +1,4 @@
-"""The layering of design.md §2: the pure core does no I/O and never reads the clock.
+"""The layering of docs/architecture.md: the pure core does no I/O and never reads the clock.
 
 Every module under casework/domain/ and the pure workflow modules are parsed with ``ast``
 (not imported), so an import hidden inside a function is found too.
@@ -16,7 +16,10 @@ import casework
 
 PACKAGE = Path(casework.__file__).resolve().parent
 DOMAIN = sorted((PACKAGE / "domain").glob("*.py"))
-PURE_WORKFLOW = [PACKAGE / "workflow" / f"{name}.py" for name in ("definition", "guards", "apply")]
+PURE_WORKFLOW = [
+    PACKAGE / "workflow" / f"{name}.py"
+    for name in ("definition", "guards", "apply", "inputs", "clock_ops")
+]
 PURE = DOMAIN + PURE_WORKFLOW
 
 FORBIDDEN_MODULES = (
@@ -37,7 +40,8 @@ FORBIDDEN_MODULES = (
     "chinese_calendar",
     "time",
     "casework.store",
-    "casework.services",
+    "casework.engine",
+    "casework.bootstrap",
     "casework.cli",
 )
 # Reading the clock or opening a file, as dotted names after resolving import aliases.
@@ -206,7 +210,7 @@ def test_no_clock_or_file_access(path: Path) -> None:
 
 
 # The lunar calendar library gives the lunar holidays and the 清明 solar term of a year that no
-# notice covers yet (domain/holiday_law.py); it reads no file and no clock (design.md §2:
+# notice covers yet (domain/holiday_law.py); it reads no file and no clock (docs/architecture.md:
 # the domain may import the standard library and the holiday library).
 HOLIDAY_LIBRARIES = ("lunar_python",)
 
@@ -238,3 +242,177 @@ def test_domain_imports_only_stdlib_domain_and_errors(path: Path) -> None:
         f"{module_name(path)} may import only the standard library, casework.domain and "
         f"casework.errors; it imports {outside} (all its imports: {sorted(set(modules))})"
     )
+
+
+# -- the parts of the package and the arrows allowed between them --------------------------
+# domain <- workflow <- engine <- (escalation, letters, reports, intake) <- bootstrap <- cli.
+# A part may import itself and the parts it lists; every import counts, including one inside a
+# function (a lazy import for start-up speed is still an arrow), except type-only imports.
+
+PARTS = {
+    "base": ("casework.errors", "casework.settings", "casework.resources", "casework.tomlfiles"),
+    "domain": ("casework.domain", "casework.glossary"),
+    "workflow": ("casework.workflow", "casework.calendar_sources"),
+    "store": ("casework.store",),
+    "organisation": ("casework.organisation",),
+    "engine": (
+        "casework.engine",
+        "casework.boundary",
+        "casework.views",
+        "casework.replay",
+        "casework.fees",
+        "casework.calendar_office",
+        "casework.identity",
+        "casework.search",
+    ),
+    "escalation": ("casework.escalation", "casework.notify", "casework.scheduler"),
+    "letters": ("casework.letters",),
+    "reports": ("casework.reports",),
+    "intake": ("casework.intake", "casework.proceedings"),
+    "bootstrap": (
+        "casework.bootstrap",
+        "casework.demo",
+        "casework.demo_scenario",
+        "casework.demo_planner",
+    ),
+    "cli": ("casework.cli", "casework.__main__"),
+    "api": ("casework",),
+}
+_BELOW_ENGINE = {"organisation", "store", "workflow", "domain", "base"}
+_FEATURES = {"escalation", "letters", "reports", "intake"}
+ALLOWED = {
+    "base": set(),
+    "domain": {"base"},
+    "workflow": {"domain", "base"},
+    "store": {"domain", "base"},
+    "organisation": {"store", "workflow", "domain", "base"},
+    "engine": _BELOW_ENGINE,
+    "escalation": {"engine"} | _BELOW_ENGINE,
+    "letters": {"engine"} | _BELOW_ENGINE,
+    "reports": {"engine"} | _BELOW_ENGINE,
+    "intake": {"engine"} | _BELOW_ENGINE,
+    "bootstrap": _FEATURES | {"engine"} | _BELOW_ENGINE,
+    # The command line reads and writes only through the engine and the features: never the
+    # store or SQL (checked below too).
+    "cli": {"bootstrap", "engine", "organisation", "workflow", "domain", "base"} | _FEATURES,
+    "api": {"bootstrap", "engine", "domain", "base"},
+}
+MODULES = {module_name(p).removesuffix(".__init__"): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def part_of(module: str) -> str:
+    owner = max(
+        (
+            prefix
+            for prefixes in PARTS.values()
+            for prefix in prefixes
+            if module == prefix or module.startswith(f"{prefix}.")
+        ),
+        key=len,
+    )
+    return next(part for part, prefixes in PARTS.items() if owner in prefixes)
+
+
+def type_only_nodes(tree: ast.AST) -> set[int]:
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            found.update(id(n) for n in ast.walk(node))
+    return found
+
+
+def runtime_imports(module: str) -> set[str]:
+    """The casework modules ``module`` imports at run time (type-only imports left out)."""
+    tree = parse(MODULES[module])
+    skipped = type_only_nodes(tree)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped or not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        names = imported_modules(ast.Module(body=[node], type_ignores=[]), module)
+        submodules = [name for name in names[1:] if name in MODULES]
+        # ``from casework import fees`` imports the module casework.fees, not the package.
+        for name in submodules if isinstance(node, ast.ImportFrom) and submodules else names:
+            if name in MODULES and name != module:
+                found.add(name)
+    return found
+
+
+GRAPH = {module: runtime_imports(module) for module in MODULES}
+
+
+def test_every_module_belongs_to_a_part() -> None:
+    for module in MODULES:
+        assert part_of(module) in ALLOWED
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_follow_the_layers(module: str) -> None:
+    part = part_of(module)
+    wrong = sorted(
+        f"{target} ({part_of(target)})"
+        for target in GRAPH[module]
+        if part_of(target) != part and part_of(target) not in ALLOWED[part]
+    )
+    assert not wrong, f"{module} ({part}) may not import {wrong}; allowed: {sorted(ALLOWED[part])}"
+
+
+def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm: the groups of modules that import each other, in a loop."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in graph.get(node, ()):
+                groups.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def test_the_cycle_finder_finds_a_loop() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert strongly_connected(graph) == [["a", "b", "c"]]
+    assert strongly_connected({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles() -> None:
+    """No two modules import each other, directly or round a loop (a package importing its
+    own submodules to re-export them is no loop: the submodules must not import it back)."""
+    assert strongly_connected(GRAPH) == []
+
+
+def test_the_command_line_runs_no_sql() -> None:
+    for module in (m for m in MODULES if part_of(m) == "cli"):
+        tree = parse(MODULES[module])
+        skipped = type_only_nodes(tree)
+        sql = [
+            name
+            for node in ast.walk(tree)
+            if id(node) not in skipped and isinstance(node, ast.Import | ast.ImportFrom)
+            for name in imported_modules(ast.Module(body=[node], type_ignores=[]), module)
+            if name.split(".")[0] in {"sqlalchemy", "sqlmodel"}
+        ]
+        assert not sql, f"{module} imports {sorted(set(sql))}"

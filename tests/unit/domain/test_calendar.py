@@ -1,4 +1,4 @@
-"""The working-day calendar: hand-checked due dates (legal-rules.md sections D and E)."""
+"""The working-day calendar: hand-checked due dates (docs/legal-basis.md sections D and E)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Properties of clock arithmetic (design.md §5) over the real calendar, 2024-01 .. 2026-06.
+"""Properties of clock arithmetic (docs/concepts.md) over the real calendar, 2024-01 .. 2026-06.
 
 Starts up to 2026-06-30 with at most 40 + 40 days and pauses of at most 30 working days keep
 every date inside 2026, the last year whose schedule is known.

@@ -1,6 +1,6 @@
-"""Statutory clocks over the real calendar: hand-counted due dates (design.md §5).
+"""Statutory clocks over the real calendar: hand-counted due dates (docs/concepts.md, Clocks).
 
-Every expected date below was counted by hand from the holiday tables of legal-rules.md
+Every expected date below was counted by hand from the holiday tables of docs/legal-basis.md
 section D; the comment beside it shows the count ("3/4 (1)" = 3 March is working day 1).
 Days of the week used: 2025-03-01 is a Saturday, 2025-10-01 a Wednesday, 2026-12-31 a Thursday.
 The 2025 rest days that matter here: 清明 4/4 (Fri)–4/6, 劳动节 5/1–5/5 with makeup Sun 4/27,

@@ -35,7 +35,7 @@ def by_name(year: int) -> dict[str, list[date]]:
 @pytest.mark.parametrize(
     ("year", "eve", "spring", "qingming", "dragon_boat", "mid_autumn"),
     [
-        # From the notices (legal-rules.md D): 2024 春节 2/10, 清明 4/4, 端午 6/10, 中秋 9/17;
+        # From the notices (docs/legal-basis.md D): 2024 春节 2/10, 清明 4/4, 端午 6/10, 中秋 9/17;
         # 2025 除夕 1/28, 清明 4/4, 端午 5/31, 中秋 10/6; 2026 春节 2/17 (除夕 2/16),
         # 清明 4/5, 端午 6/19, 中秋 9/25.
         (2024, D(2024, 2, 9), D(2024, 2, 10), D(2024, 4, 4), D(2024, 6, 10), D(2024, 9, 17)),

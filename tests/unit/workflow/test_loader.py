@@ -12,16 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from casework.bootstrap import check_states
 from casework.errors import DefinitionError, InvalidInput
 from casework.resources import bundled_dir
-from casework.services import check_states
-from casework.workflow.loader import (
-    Problems,
-    load_flows,
-    load_rule_book,
-    load_rule_books,
-    read_toml,
-)
+from casework.tomlfiles import Problems, read_toml
+from casework.workflow.build import build_workflow
+from casework.workflow.loader import load_flows, load_rule_book, load_rule_books
 
 REAL = bundled_dir("states")
 
@@ -196,6 +192,61 @@ DEFECTS = {
         'name = "2019"',
         ["2019", "重复"],
     ),
+    # Misspelt keys: every table is strict, and the problem names the file, table and key.
+    "misspelt key in a rule set's clock": (
+        "rules/2019.toml",
+        "length = 20 ",
+        "lenght = 20 ",
+        ["2019.toml", "[clocks.reply]", '未知的键 "lenght"'],
+    ),
+    "misspelt key at the top of a rule set": (
+        "rules/2008.toml",
+        'name = "2008"',
+        'name = "2008"\neffective = 2008-05-01',
+        ["2008.toml", '未知的键 "effective"'],
+    ),
+    "misspelt key in a channel": (
+        "rules/2019.toml",
+        'receipt = "行政机关签收之日"',
+        'reciept = "行政机关签收之日"',
+        ["2019.toml", "[channels.", '未知的键 "reciept"'],
+    ),
+    "misspelt key in local.toml": (
+        "local.toml",
+        "length = 1",
+        "lenght = 1",
+        ["local.toml", "[clocks.", '未知的键 "lenght"'],
+    ),
+    "misspelt key in [flow]": (
+        APP,
+        'initial = "new"',
+        'initial = "new"\ninital = "new"',
+        ["application.toml", "[flow]", '未知的键 "inital"'],
+    ),
+    "misspelt key in a state": (
+        APP,
+        'closed = { label = "已办结", final = true }',
+        'closed = { label = "已办结", final = true, lable = "办结" }',
+        ["application.toml", "[states.closed]", '未知的键 "lable"'],
+    ),
+    "misspelt key in a move": (
+        APP,
+        DELIVER,
+        DELIVER + 'lable = "送达"\n',
+        ["application.toml", "moves[", "deliver", '未知的键 "lable"'],
+    ),
+    "misspelt key in a clock op": (
+        APP,
+        '{ op = "start", clock = "correction_period", length = "$days" }',
+        '{ op = "start", clock = "correction_period", lenght = "$days" }',
+        ["application.toml", "request_correction clocks[2]", '未知的键 "lenght"'],
+    ),
+    "a value of the wrong type": (
+        APP,
+        'closed = { label = "已办结", final = true }',
+        'closed = { label = "已办结", final = "yes" }',
+        ["application.toml", "[states.closed]", "final 应为布尔值"],
+    ),
 }
 
 
@@ -253,6 +304,24 @@ def test_variants_of_one_move_must_share_inputs(tmp_path: Path) -> None:
     assert len(problems) == 1, problems
     assert "register" in problems[0]
     assert "同名动作的各分支必须声明相同的输入" in problems[0]
+
+
+def test_a_misspelt_length_is_refused_before_any_case_needs_it(tmp_path: Path) -> None:
+    # `lenght = 20` used to pass the check and leave the reply clock without a length, so that
+    # the first registration crashed; now the check, the loader and the workflow refuse it.
+    states = broken_copy(tmp_path, "rules/2019.toml", "length = 20 ", "lenght = 20 ")
+    path = states / "rules" / "2019.toml"
+    problems = check_states(states)
+    assert problems == [
+        f'{path} [clocks.reply]: 未知的键 "lenght"（可选：label、unit、length、basis、nature、'
+        "extension、extension_basis）"
+    ]
+    with pytest.raises(DefinitionError) as err:
+        load_rule_book(states)
+    assert '[clocks.reply]: 未知的键 "lenght"' in str(err.value)
+    with pytest.raises(DefinitionError) as err:
+        build_workflow(states, frozenset())
+    assert str(path) in str(err.value)
 
 
 # -- TOML syntax errors --------------------------------------------------------------------
