@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import hashlib
+import hmac
 import json
 import platform
 import pstats
@@ -49,6 +50,17 @@ from casework.settings import TIMEZONE, Settings
 NOW = datetime(2026, 7, 15, 10, tzinfo=TIMEZONE)
 AT = NOW.astimezone(UTC).isoformat(timespec="microseconds")  # the instant, as the chain hashes it
 GENESIS = "0" * 64
+# The chain key both sides sign events with (the engine reads it from KEY_FILE, written in the
+# temporary directory), so that their rows are the same.
+KEY_ID, KEY = "k1", bytes(range(32))
+KEY_FILE: Path | None = None
+
+
+def settings() -> Settings:
+    """The environment's settings, with the bench's key file."""
+    return Settings.from_env(chain_key_file=KEY_FILE)
+
+
 DUTY = Actor("熊值班", "duty_office")
 CLERK = Actor("李娜", "unit_clerk", "czj")
 UNIT = "czj"
@@ -112,7 +124,7 @@ def open_engine(url: str) -> Engine:
     """The engine under test. By default its core is measured: the letter hook is removed,
     because the floor writes no letters (rendering and archiving them is measured by
     bench/letters.py)."""
-    engine = casework.open(url, upgrade=True)
+    engine = casework.open(url, upgrade=True, settings=settings())
     if not WITH_LETTERS:
         engine.hooks.clear()
     return engine
@@ -140,7 +152,7 @@ def run_engine(url: str, work: list[Plan]) -> float:
 
 def create_schema(url: str) -> None:
     """Tables and units exactly as the engine makes them; then let go of the connections."""
-    casework.open(url, upgrade=True).db.dispose()
+    casework.open(url, upgrade=True, settings=settings()).db.dispose()
 
 
 # ---------------------------------------------------------------- the raw-SQL floor
@@ -156,7 +168,7 @@ def event_hash(
     payload: dict[str, Any],
     prev: str,
 ) -> str:
-    """The same body and digest as casework.store.repository.event_hash."""
+    """The same body and keyed digest as casework.store.event_chain.event_hash."""
     body = json.dumps(
         {
             "case": case_id,
@@ -174,7 +186,7 @@ def event_hash(
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return hmac.new(KEY, body.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -204,8 +216,8 @@ INSERT_CASE = (
 )
 INSERT_EVENT = (
     "INSERT INTO events (case_id, seq, move, from_state, to_state, actor_name, actor_role,"
-    " actor_unit, occurred_on, recorded_at, payload, prev_hash, hash)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " actor_unit, occurred_on, recorded_at, payload, prev_hash, hash, key_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 INSERT_CLOCK = (
     "INSERT INTO clocks (case_id, seq, kind, unit, length, started_on, extension_days, status,"
@@ -325,6 +337,7 @@ def event(
             d.payload(payload),
             prev,
             digest,
+            KEY_ID,
         ),
     )
     return digest
@@ -585,7 +598,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--db-url must be a PostgreSQL URL (SQLite always runs)")
 
     work = plans(args.cases)
+    global KEY_FILE
     with tempfile.TemporaryDirectory(prefix="casework-bench-", dir=args.dir) as tmp:
+        KEY_FILE = Path(tmp) / "chain.key"
+        KEY_FILE.write_text(f'current = "{KEY_ID}"\n[keys]\n{KEY_ID} = "{KEY.hex()}"\n')
         print(
             f"{args.cases} cases x {MOVES_PER_CASE} moves, one transaction per move; now={NOW}; "
             f"best of {args.repeat}"

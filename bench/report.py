@@ -41,7 +41,7 @@ from casework.domain.vocabulary import APPLICANT_KINDS
 from casework.reports.annual import annual_report
 from casework.reports.exports import to_csv
 from casework.store.db import WRITE
-from casework.store.repository import CASES, EVENTS
+from casework.store.tables import CASES, EVENTS
 
 FIRST = date(2023, 1, 1)
 DAYS = (date(2026, 3, 31) - FIRST).days

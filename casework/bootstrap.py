@@ -1,5 +1,6 @@
 """The composition root: the one place that opens the database, builds the workflow, installs
-the hooks (letters, the archive check) and hands back a ready engine.
+the hooks (letters, the archive check, the chain checkpoints), gives the engine its chain key
+file and hands back a ready engine.
 
 Everything above the engine (the CLI, the demo, an embedding system through ``casework.open``)
 obtains its engine here; nothing else wires the engine's collaborators.
@@ -7,6 +8,7 @@ obtains its engine here; nothing else wires the engine's collaborators.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from casework.calendar_sources import load_calendar
 from casework.engine import Engine
 from casework.errors import CaseworkError
 from casework.escalation import check_files as check_escalation_files
+from casework.letters import checkpoints
+from casework.letters.archive import configured_root
 from casework.letters.checks import check_letters
 from casework.letters.config import load_letter_settings
 from casework.letters.issuing import install as install_letters
@@ -26,9 +30,9 @@ from casework.organisation import load_units, upsert_units
 from casework.settings import TIMEZONE, Settings
 from casework.store import migrate
 from casework.store.calendar_store import notices_in_force
+from casework.store.chain_keys import KeyFile, default_key_file
 from casework.store.db import check_reachable, create_db_engine
-from casework.store.repository import CASES
-from casework.store.tables import UnitRow, table_of
+from casework.store.tables import CASES, UnitRow, table_of
 from casework.store.unit_of_work import unit_of_work
 from casework.tomlfiles import Problems
 from casework.workflow.apply import Workflow
@@ -115,22 +119,27 @@ def load_workflow(db: DbEngine, states_dir: Path) -> Workflow:
 
 
 def open_engine(
-    url: str | None = None, *, states_dir: Path | str | None = None, upgrade: bool = False
+    url: str | None = None,
+    *,
+    states_dir: Path | str | None = None,
+    upgrade: bool = False,
+    settings: Settings | None = None,
 ) -> Engine:
-    """Open the engine on a database URL (default: settings / CASEWORK_DATABASE_URL).
+    """Open the engine on a database URL (default: the settings' ``database_url``).
 
+    ``settings`` default to ``Settings.from_env()``; ``url`` and ``states_dir`` override them.
     ``upgrade=True`` migrates the schema to the newest revision and loads the units first;
     otherwise a database that is not at the newest revision is refused with a clear error.
     """
-    base = Settings()
-    settings = Settings(
-        database_url=url or base.database_url,
-        states_dir=Path(states_dir) if states_dir else base.states_dir,
-        templates_dir=base.templates_dir,
-    )
+    settings = settings or Settings.from_env()
+    if url:
+        settings = replace(settings, database_url=url)
+    if states_dir:
+        settings = replace(settings, states_dir=Path(states_dir))
     db = open_database(settings.database_url, must_exist=not upgrade)
     if upgrade:
-        migrate.upgrade(db)
+        # Migration 0007 looks for the files of the letters already issued.
+        migrate.upgrade(db, letters_root=configured_root(settings, db))
         sync_units(db, settings.states_dir)
     elif not migrate.is_current(db):
         raise CaseworkError(
@@ -139,12 +148,16 @@ def open_engine(
             field="database_url",
             rule="schema at the newest migration",
         )
-    engine = Engine(db, settings, load_workflow(db, settings.states_dir))
+    # The event chain's keys live outside the database (docs/operations.md); the file is made
+    # on the first write, never by a read.
+    keys = KeyFile((settings.chain_key_file or default_key_file(settings.database_url)).resolve())
+    engine = Engine(db, settings, load_workflow(db, settings.states_dir), keys=keys)
     if upgrade:
         # Record the calendar the clocks are computed on from now, so that a year becoming
         # known later is found and recomputed (nothing is recomputed here: no basis yet).
         recompute_calendar(engine, now=datetime.now(TIMEZONE))
     install_letters(engine)
+    checkpoints.install(engine)
     return engine
 
 
@@ -153,7 +166,7 @@ def check_states(states_dir: Path, engine: Engine | None = None) -> list[str]:
     the escalation ladder and its notice templates — and, given a database, the stored cases
     they would strand."""
     problems = Problems()
-    templates_dir = Settings().templates_dir
+    templates_dir = Settings.from_env().templates_dir
     try:
         rules = load_rule_books(states_dir, problems)
         flows = load_flows(states_dir, rules, problems)

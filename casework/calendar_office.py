@@ -37,7 +37,8 @@ from casework.store.calendar_store import (
     schedule_digest,
     write_basis,
 )
-from casework.store.repository import CLOCKS, load_case, save_move
+from casework.store.repository import load_case, save_move
+from casework.store.tables import CLOCKS
 from casework.store.unit_of_work import unit_of_work
 from casework.views import jsonable, jsonable_dict
 
@@ -325,6 +326,7 @@ def _recompute_case(
         payload=payload,
         now=now,
         calendar=wf.calendar,
+        key=engine.keys.signing_key(conn),
     )
     conn.execute(_SET_DUE, due_rows)  # a clock may differ only in its due date
     return {

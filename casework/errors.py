@@ -90,6 +90,11 @@ class PermissionDenied(CaseworkError):
     """The actor's role or unit may not make this move on this case."""
 
 
+class Unauthenticated(PermissionDenied):
+    """A request to the HTTP service carries no API key, or one that is unknown or revoked
+    (``casework apikey``); the service answers 401."""
+
+
 class StaleCase(CaseworkError):
     """The case changed since the caller read it; the move was not written."""
 

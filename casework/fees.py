@@ -24,7 +24,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from casework.domain import fees
 from casework.domain.case import CaseSnapshot
 from casework.errors import RuleViolation
-from casework.store.repository import CASES
+from casework.store.tables import CASES
 
 PRICED_MOVES = frozenset({"fee_notice"})
 COMPUTATION = "fee_computation"  # event payload key: what the engine computed and from what

@@ -16,7 +16,6 @@ database's own permissions.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from sqlalchemy import Engine as DbEngine
@@ -24,10 +23,10 @@ from sqlalchemy import select
 
 from casework.domain.roles import ADMIN_ROLES, ROLES, Actor
 from casework.errors import InvalidInput, NotFound, PermissionDenied
+from casework.settings import USER_VARIABLE
 from casework.store.tables import PersonRow, table_of
 
 PEOPLE = table_of(PersonRow)
-USER_VARIABLE = "CASEWORK_USER"
 _NAME_LENGTH = 50  # events.actor_name
 
 
@@ -71,11 +70,6 @@ class Identity:
     @property
     def reads_only(self) -> bool:
         return ROLES[self.person.role].reads_only
-
-
-def current_user() -> str | None:
-    """The login code from the environment (``CASEWORK_USER``), if set."""
-    return os.environ.get(USER_VARIABLE) or None
 
 
 def _person(db: DbEngine, code: str, field: str) -> Person:
@@ -167,24 +161,3 @@ def check_can_act(identity: Identity) -> None:
             field="role",
             rule="read-only role",
         )
-
-
-def check_can_read(identity: Identity, unit: str | None, case_id: int | None = None) -> None:
-    """Unit roles read only their own unit's cases (the applicant's data stays in the unit)."""
-    if identity.unit_scoped and unit != identity.person.unit:
-        raise PermissionDenied(
-            f"{identity.role_label}只能查看本单位（{identity.person.unit}）的案件"
-            + (f"，案件 {case_id} 的承办单位为 {unit or '（待转办）'}" if case_id else ""),
-            case=case_id,
-            field="unit",
-            rule="own unit only",
-        )
-
-
-def reading_scope(identity: Identity, unit: str | None) -> str | None:
-    """The unit a list may show: a unit role sees its own unit only; others see ``unit`` or all."""
-    if identity.unit_scoped:
-        if unit is not None:
-            check_can_read(identity, unit)
-        return identity.person.unit
-    return unit

@@ -91,9 +91,8 @@ class NotifySettings:
     retry_max_seconds: int = 21_600
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> NotifySettings:
+    def from_env(cls, env: Mapping[str, str]) -> NotifySettings:
         """Read and check every setting; a bad one is a clear error now, not at 01:00."""
-        env = os.environ if env is None else env
         host = env.get("CASEWORK_SMTP_HOST") or None
         smtp = None
         if host is not None:

@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, func, select
 from casework.domain.roles import Actor
 from casework.engine import Engine
 from casework.errors import InvalidInput
-from casework.store.repository import CASES, load_case
+from casework.store.repository import load_case
+from casework.store.tables import CASES
 from casework.views import CaseView, jsonable_dict
 
 FLOWS = ("review", "lawsuit")

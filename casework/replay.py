@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 from casework.domain.case import CaseSnapshot
 from casework.domain.roles import Actor
 from casework.errors import CaseworkError
-from casework.store.repository import EVENTS
+from casework.store.tables import EVENTS
 from casework.workflow.apply import Workflow, evolve, prepare
 
 # The event a due-date recomputation writes (no move of any flow): the state stays, the clocks

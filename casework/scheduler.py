@@ -3,10 +3,14 @@
 Jobs (in-memory job store: never one job store shared between processes, docs/architecture.md):
 
 * ``nightly`` — a cron trigger at 01:00 Asia/Shanghai (``CASEWORK_NIGHTLY_AT``): sweep as of
-  today, then dispatch. ``misfire_grace_time`` is hours (``CASEWORK_MISFIRE_GRACE_HOURS``,
+  today, then dispatch, then the day's signed checkpoint of the event chain
+  (``Engine.checkpoint``). ``misfire_grace_time`` is hours (``CASEWORK_MISFIRE_GRACE_HOURS``,
   default 6; APScheduler's own default of one second would drop a run that is a little late),
   ``coalesce=True`` (several missed runs become one), ``max_instances=1``.
 * ``dispatch`` — every ``CASEWORK_DISPATCH_MINUTES`` (default 10): retries what is waiting.
+* ``letters`` — as often: writes the files of letters still pending (a process that died between
+  its move's COMMIT and the files, a font or template that failed: casework/letters/
+  materialize.py), in a pool of render processes. The nightly job runs it too.
 
 On start the nightly job runs once at once (catch-up): a sweep as of today reaches every level
 whose day came while no scheduler ran. Several instances on one database stay safe: each night
@@ -18,7 +22,6 @@ Deadlines are never jobs: they stay in the clocks table and the sweep finds them
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -29,7 +32,9 @@ from casework.settings import TIMEZONE
 
 if TYPE_CHECKING:
     from casework.engine import Engine
+    from casework.engine.integrity import CheckpointResult
     from casework.escalation import SweepSummary
+    from casework.letters.materialize import RenderSummary
     from casework.notify import DispatchSummary, NotifySettings
 
 log = logging.getLogger("casework.scheduler")
@@ -42,8 +47,7 @@ class ScheduleSettings:
     dispatch_minutes: int = 10
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> ScheduleSettings:
-        env = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str], **overrides: Any) -> ScheduleSettings:
         raw_at = overrides.get("at") or env.get("CASEWORK_NIGHTLY_AT") or "01:00"
         try:
             at = time.fromisoformat(raw_at)
@@ -86,12 +90,16 @@ class NightlyJobs:
         notify_settings: NotifySettings,
         *,
         clock: Callable[[], datetime] = wall_clock,
+        render_letters: Callable[[], RenderSummary] | None = None,
     ) -> None:
         from casework.escalation import prepare
 
         self.engine = engine
         self.notify = notify_settings
         self.clock = clock
+        # The letters' materializer (given by the composition root: the scheduler is no part
+        # of the letters, casework.letters.issuing.service_of(engine).materializer().render).
+        self.letters = render_letters
         # Directory, ladder, templates and mail settings are checked now, at start, not at 01:00.
         self.plan = prepare(engine)
         mailboxes = self.plan.directory.email_recipients()
@@ -124,7 +132,45 @@ class NightlyJobs:
         for problem in summary.problems:
             log.warning("夜间督办问题：%s", problem)
         self.dispatch()
+        self.render_letters()
+        self.checkpoint()
         return summary
+
+    def checkpoint(self) -> CheckpointResult | None:
+        """Write tonight's signed checkpoint of the event chain (None: refused because the
+        database contradicts the newest one, or failed; logged either way)."""
+        try:
+            result = self.engine.checkpoint(now=self.clock())
+        except Exception:  # the next night retries; the scheduler keeps running
+            log.exception("写入事件链检查点失败，下次运行时重试")
+            return None
+        if result.path is None:
+            log.error(
+                "数据库与最新的事件链检查点不符，未写入检查点（casework verify 列出全部差异）：%s",
+                "；".join(f"案件 {d.case_id} {d.what}" for d in result.differences[:10]),
+            )
+            return None
+        log.info("事件链检查点：%s（%s 个案件）", result.path, result.cases)
+        return result
+
+    def render_letters(self) -> RenderSummary | None:
+        """Write the files of the letters still pending (None: no materializer, or the run
+        failed, logged)."""
+        if self.letters is None:
+            return None
+        try:
+            result = self.letters()
+        except Exception:  # the next run retries; the scheduler keeps running
+            log.exception("生成文书文件失败，下次运行时重试")
+            return None
+        if result.rendered or result.failed or result.temp_removed:
+            log.info(
+                "文书文件：生成 %s 份，失败待重试 %s 份，清除临时文件 %s 个",
+                len(result.rendered),
+                len(result.failed),
+                len(result.temp_removed),
+            )
+        return result
 
     def _refresh(self) -> None:
         """Pick up a directory loaded since the start (``casework directory load`` validates
@@ -173,6 +219,13 @@ def build_scheduler(jobs: NightlyJobs, schedule: ScheduleSettings, *, blocking: 
         IntervalTrigger(minutes=schedule.dispatch_minutes, timezone=TIMEZONE),
         id="dispatch",
         name="发件箱重试发送",
+        **options,
+    )
+    scheduler.add_job(
+        jobs.render_letters,
+        IntervalTrigger(minutes=schedule.dispatch_minutes, timezone=TIMEZONE),
+        id="letters",
+        name="生成待生成的文书文件",
         **options,
     )
     return scheduler

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import or_, select
 
-from casework.store.repository import CASES
-from casework.store.tables import UnitRow, table_of
+from casework.store.tables import CASES, UnitRow, table_of
 from casework.views import jsonable_dict
 
 UNITS = table_of(UnitRow)

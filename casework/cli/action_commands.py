@@ -33,6 +33,8 @@ def _run(action: Action, values: dict[str, Any]) -> None:
     on, db, as_code = values.pop("on"), values.pop("db"), values.pop("as_code")
     as_json = values.pop("as_json")
     inputs = {k: v for k, v in values.items() if v is not None}
+    from casework.engine.access import can_read, masked_view
+
     with session(db, as_code) as s:
         check_can_act(s.identity)
         engine, actor = s.engine, s.identity.actor
@@ -42,7 +44,11 @@ def _run(action: Action, values: dict[str, Any]) -> None:
             view = engine.move(
                 case_id, action.move, actor, on=on, expected_version=expected, **inputs
             )
-        data = case_json(engine.case(view.id, actor=actor).to_dict())
+        if can_read(actor, view.fields.get("unit")):
+            view = engine.case(view.id, actor=actor)
+        else:  # handed to another unit (transfer): what the move did, without the timeline
+            view = masked_view(view)
+        data = case_json(view.to_dict())
         if as_json:
             print_json(data)
             return

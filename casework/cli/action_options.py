@@ -65,7 +65,7 @@ def channel_choices() -> list[tuple[str, str]]:
     from casework.settings import Settings
     from casework.workflow.loader import load_rule_books
 
-    book = load_rule_books(Settings().states_dir)["application"]
+    book = load_rule_books(Settings.from_env().states_dir)["application"]
     return [(c, spec.label) for c, spec in book.rule_sets[-1].channels.items()]
 
 
@@ -73,7 +73,7 @@ def unit_choices() -> list[tuple[str, str]]:
     from casework.organisation import load_units
     from casework.settings import Settings
 
-    return [(u.code, u.name) for u in load_units(Settings().states_dir)]
+    return [(u.code, u.name) for u in load_units(Settings.from_env().states_dir)]
 
 
 def _vocabulary() -> dict[str, dict[str, str]]:

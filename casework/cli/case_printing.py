@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from casework.cli.common import clerk_console
-from casework.cli.masking import masked_case
 from casework.glossary import choice_labels, label
 
 if TYPE_CHECKING:
@@ -235,5 +234,6 @@ def print_case(data: dict[str, Any], labels: Labels, *, timeline: bool = True) -
 
 
 def case_json(data: dict[str, Any], *, masked_view: bool = True) -> dict[str, Any]:
-    """The documented ``case`` JSON (schema: casework schema case)."""
-    return {**(masked_case(data) if masked_view else data), "masked": masked_view}
+    """The documented ``case`` JSON (schema: casework schema case) of a view the engine gave:
+    ``masked_view`` says whether it was masked (it is, unless revealed)."""
+    return {**data, "masked": masked_view}

@@ -24,7 +24,6 @@ from casework.cli.case_printing import (
     urgency,
 )
 from casework.cli.common import DbOption, JsonOption, clerk_console, print_json
-from casework.cli.masking import masked
 from casework.cli.session import AsCode, AsOf, as_of_now, parse_case_id, parse_number, session
 from casework.cli.usage import ChineseCommand, ChineseGroup
 
@@ -68,14 +67,10 @@ def show(
     case_id = parse_case_id(case)
     now = as_of_now(as_of)
     with session(db, as_code) as s:
-        from casework.identity import check_can_read
-
         engine, actor = s.engine, s.identity.actor
-        view = engine.case(case_id, actor=actor, now=now)
-        check_can_read(s.identity, view.fields.get("unit"), case_id)
-        if reveal:
-            engine.move(case_id, "reveal", actor, on=as_of, purpose=purpose)
-            view = engine.case(case_id, actor=actor, now=now)
+        # A reveal without a purpose is refused by the reveal move (its purpose is required).
+        shown = (purpose or "") if reveal else None
+        view = engine.case(case_id, actor=actor, now=now, reveal=shown)
         data = case_json(view.to_dict(), masked_view=not reveal)
         if as_json:
             print_json(data)
@@ -124,15 +119,19 @@ def worklist(
 
     示例：casework worklist --my-line --overdue
     """
+    from casework.engine.access import reading_scope
+
     within = parse_number(due_within, "due_within", "天数", minimum=0)
     now = as_of_now(as_of)
     with session(db, as_code) as s:
         engine, identity = s.engine, s.identity
-        scope = _scope(s, unit)
+        scope = reading_scope(identity.actor, unit, engine.workflow.units)
         if state is not None:
             _check_state(engine, state)
         line_units = _line_units(s, line, my_line)
-        items = engine.worklist(unit=scope, now=now, overdue=overdue, due_within=within)
+        items = engine.worklist(
+            actor=identity.actor, unit=scope, now=now, overdue=overdue, due_within=within
+        )
         if line_units is not None:
             items = [i for i in items if i.unit in line_units]
         if state is not None:
@@ -200,17 +199,6 @@ def _today() -> date:
     from casework.settings import TIMEZONE
 
     return datetime.now(TIMEZONE).date()
-
-
-def _scope(s: Session, unit: str | None) -> str | None:
-    """The unit a list shows for this reader (see identity.reading_scope), checked to exist."""
-    from casework.errors import InvalidInput
-    from casework.identity import reading_scope
-
-    scope = reading_scope(s.identity, unit)
-    if scope is not None and scope not in s.engine.workflow.units:
-        raise InvalidInput(f"unit：未知的单位代码 {scope!r}", field="unit", rule="known unit")
-    return scope
 
 
 def _line_units(s: Session, line: str | None, mine: bool) -> set[str] | None:
@@ -281,8 +269,9 @@ def find(
 
     示例：casework find --text 预算 --unit czj --json
     """
+    from casework.engine.access import reading_scope
     from casework.errors import InvalidInput
-    from casework.search import DEFAULT_LIMIT, Criteria, find_cases
+    from casework.search import DEFAULT_LIMIT, Criteria
     from casework.workflow.fields import parse_date
 
     start = parse_date("from", received_from) if received_from else None
@@ -293,13 +282,11 @@ def find(
         )
     count = parse_number(limit, "limit", "件数")
     with session(db, as_code) as s:
-        scope = _scope(s, unit)
-        criteria = Criteria(applicant, text, start, end, scope, count or DEFAULT_LIMIT)
-        found = find_cases(s.engine.db, criteria)
+        criteria = Criteria(applicant, text, start, end, unit, count or DEFAULT_LIMIT)
+        found = s.engine.find(criteria, actor=s.identity.actor)
+        scope = reading_scope(s.identity.actor, unit, s.engine.workflow.units)
         labels = Labels(s.engine)
-        rows = [
-            {**masked(c.to_dict()), "state_label": labels.state(c.flow, c.state)} for c in found
-        ]
+        rows = [{**c.to_dict(), "state_label": labels.state(c.flow, c.state)} for c in found]
         if as_json:
             print_json(
                 {

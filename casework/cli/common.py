@@ -29,16 +29,23 @@ def db_url(value: str | None) -> str:
     from casework.settings import Settings
 
     if value is None:
-        return Settings().database_url
+        return Settings.from_env().database_url
     if "://" not in value:
         return f"sqlite:///{Path(value).resolve()}"
     return value
 
 
+def login() -> str | None:
+    """Who is at the keyboard: the person code of ``CASEWORK_USER``, if set."""
+    from casework.settings import Settings
+
+    return Settings.from_env().user
+
+
 def states_dir(value: Path | None) -> Path:
     from casework.settings import Settings
 
-    return value if value is not None else Settings().states_dir
+    return value if value is not None else Settings.from_env().states_dir
 
 
 def open_engine(db: str | None, states: Path | None = None) -> Engine:

@@ -36,13 +36,14 @@ def _administrator(url: str) -> str | None:
     cases; a new or empty database is a first installation and needs nobody (its people table
     is still empty)."""
     from casework.bootstrap import database_with_cases
-    from casework.identity import current_user, require_administrator
+    from casework.cli.common import login
+    from casework.identity import require_administrator
 
     engine = database_with_cases(url)
     if engine is None:
         return None
     try:
-        return require_administrator(engine, current_user(), "升级在用的数据库").code
+        return require_administrator(engine, login(), "升级在用的数据库").code
     finally:
         engine.dispose()
 

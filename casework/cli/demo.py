@@ -31,18 +31,24 @@ def demo(
     """
     from casework.bootstrap import open_engine
     from casework.cli.case_printing import STATUS, Labels
+    from casework.cli.letter_files import RenderBar
     from casework.demo import run_demo
     from casework.domain.outcomes import OUTCOMES, ROWS_BY_KEY
 
     console = clerk_console()
-    result = run_demo(
-        db,
-        seed=seed,
-        cases=cases,
-        progress=lambda steps, total: track(
-            steps, total=total, description="办理中…", console=console
-        ),
-    )
+    bar = RenderBar(console)
+    try:
+        result = run_demo(
+            db,
+            seed=seed,
+            cases=cases,
+            progress=lambda steps, total: track(
+                steps, total=total, description="办理中…", console=console
+            ),
+            render_progress=bar,
+        )
+    finally:
+        bar.close()
     engine = open_engine(f"sqlite:///{db.resolve()}")
     labels = engine.workflow.flows["application"].flow.states
     by_state = Table("状态", "件数", title=f"截至 {result.as_of} 的案件状态")
@@ -57,7 +63,9 @@ def demo(
     clocks = Table("期限", "状态", "个数", title="期限执行情况")
     for (kind, status), n in sorted(engine.count_clocks().items()):
         clocks.add_row(names.clock(kind), STATUS.get(status, status), str(n))
-    overdue = engine.worklist(overdue=True, now=_end_of(result.as_of))
+    from casework.demo_scenario import GENERAL
+
+    overdue = engine.worklist(actor=GENERAL, overdue=True, now=_end_of(result.as_of))
     for t in (by_state, by_outcome, clocks):
         console.print(t)
     console.print(
@@ -86,7 +94,6 @@ def demo(
 
 def _print_proceedings_letters_sweep(console: Console, engine: Engine, result: DemoResult) -> None:
     """What the demo did beyond the applications: proceedings, letters, the night's sweep."""
-    from casework.demo import DEMO_LETTER_FORMATS
     from casework.letters.listing import count_letters
     from casework.letters.pdf import unavailable_reason
 
@@ -96,14 +103,20 @@ def _print_proceedings_letters_sweep(console: Console, engine: Engine, result: D
         f"行政复议 {sum(reviews.values())} 件（纠正 {reviews.get('corrected', 0)} 件，"
         f"均已退回承办单位重新答复），行政诉讼 {sum(lawsuits.values())} 件。"
     )
-    letters = count_letters(engine)
+    letters, files = count_letters(engine), result.letters
+    formats = "、".join(result.formats).upper()
     console.print(
-        f"文书 {letters} 份，已编号归档（{'、'.join(DEMO_LETTER_FORMATS).upper()}）。"
-        "PDF 在演示中未生成：每份约需 0.15–0.3 秒，演示要在一分钟内完成；"
-        "用 casework letter draft 案件编号 --kind 种类 --format pdf 可单独生成。"
+        f"文书 {letters} 份，已编号归档（{formats}）；文件由 {files.workers} 个渲染进程"
+        f"在办理的同时生成，办理结束后又用 {files.seconds:.1f} 秒。"
     )
-    if reason := unavailable_reason():
-        console.print(f"另：本机无法生成 PDF：{reason}")
+    if files.failed:
+        console.print(
+            f"其中 {len(files.failed)} 份未能生成，保持待生成（casework letters render --failed）。"
+        )
+    if result.example_pdf is not None:
+        console.print(f"打开一份 PDF 看看：{result.example_pdf}")
+    elif reason := unavailable_reason():
+        console.print(f"本机无法生成 PDF，演示只出具 HTML 与 DOCX：{reason}")
     sweep = result.sweep
     levels = "、".join(f"{k} {n}" for k, n in sweep.counts()["escalations"].items())
     console.print(

@@ -170,13 +170,19 @@ def directory_check(
         directory_path,
         load_directory,
     )
-    from casework.settings import Settings
+    from casework.settings import Settings, environment
 
     notes: list[str] = []
     if file is not None:
         path = directory_path(file)
         try:
             text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:  # GBK, UTF-16, a binary file: one line, exit 2
+            from casework.errors import DefinitionError
+
+            raise DefinitionError(
+                "文件不是 UTF-8 编码的 TOML", path=str(path), field="toml"
+            ) from None
         except OSError as err:
             problems = [f"{path}: 无法读取：{err}"]
             d = None
@@ -185,7 +191,7 @@ def directory_check(
     else:
         db_engine, folder = _migrated(db), states_dir(states)
         if db_engine is None:  # the files need no database; the stored data does
-            problems = check_files(folder, Settings().templates_dir)
+            problems = check_files(folder, Settings.from_env().templates_dir)
             notes.append(
                 "数据库尚未初始化或无法连接：已检查 states 目录中的名录、督办阶梯与通知模板；"
                 "生效中的名录（数据库中载入的）与案件单位的督办路线须先运行 casework db upgrade "
@@ -196,7 +202,7 @@ def directory_check(
             engine = open_engine(db, states)
             problems = check_all(engine)
         try:
-            NotifySettings.from_env()
+            NotifySettings.from_env(environment())
         except CaseworkError as err:
             problems.append(str(err))
         if problems:
@@ -205,7 +211,7 @@ def directory_check(
             d = load_directory(folder)
         else:
             d = directory_in_force(engine.db, folder)
-    if d is not None and file is None and NotifySettings.from_env().smtp is None:
+    if d is not None and file is None and NotifySettings.from_env(environment()).smtp is None:
         notes.append(
             f"未设置 CASEWORK_SMTP_HOST：{d.email_recipients()} 个电子邮件收件人的通知将留在"
             "发件箱中（casework scheduler 会拒绝启动）"
@@ -262,8 +268,9 @@ def directory_load(
     """
     import getpass
 
+    from casework.cli.common import login
     from casework.errors import InvalidInput
-    from casework.identity import current_user, has_administrator, require_administrator
+    from casework.identity import has_administrator, require_administrator
     from casework.organisation import sample_directory, store_directory, store_directory_text
 
     if file is None and not sample:
@@ -275,9 +282,9 @@ def directory_load(
     # it must name one too); before that, on a new installation, whoever installs loads it.
     admin = has_administrator(engine.db)
     if admin:
-        who = require_administrator(engine.db, current_user(), "载入名录").code
+        who = require_administrator(engine.db, login(), "载入名录").code
     else:
-        who = f"首次载入（尚无管理员）：{current_user() or getpass.getuser()}"
+        who = f"首次载入（尚无管理员）：{login() or getpass.getuser()}"
     if sample:
         text, source = sample_directory(engine.settings.states_dir, file)
         d, counts = store_directory_text(

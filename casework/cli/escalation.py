@@ -190,8 +190,9 @@ def outbox_retry(
     示例：casework outbox retry  ；  casework outbox retry --id 12 --id 13
     """
     from casework.notify import NotifySettings, dispatch, retry_now
+    from casework.settings import environment
 
-    settings = NotifySettings.from_env()
+    settings = NotifySettings.from_env(environment())
     engine = open_engine(db)
     now = office_now()
     waiting = retry_now(engine.db, now=now, ids=ids or None)
@@ -226,17 +227,28 @@ def scheduler(
 ) -> None:
     """常驻调度：每天 01:00（Asia/Shanghai）期限督办并发送通知，启动时先补跑一次。
 
+    另每隔重试间隔（及每晚）生成待生成的文书文件（同 casework letters render）。
+
     多个实例共用一个 PostgreSQL 数据库是安全的（每晚唯一运行键 + 咨询锁）。
     示例：casework scheduler --db postgresql://casework@db/casework
     """
     import logging
 
+    from casework.letters.issuing import service_of
     from casework.notify import NotifySettings
     from casework.scheduler import NightlyJobs, ScheduleSettings, run
+    from casework.settings import environment
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    schedule = ScheduleSettings.from_env(at=at, misfire_grace_hours=grace, dispatch_minutes=every)
-    jobs = NightlyJobs(open_engine(db, states), NotifySettings.from_env())
+    schedule = ScheduleSettings.from_env(
+        environment(), at=at, misfire_grace_hours=grace, dispatch_minutes=every
+    )
+    engine = open_engine(db, states)
+    jobs = NightlyJobs(
+        engine,
+        NotifySettings.from_env(environment()),
+        render_letters=lambda: service_of(engine).materializer().render(),
+    )
     run(jobs, schedule)
 
 

@@ -26,6 +26,14 @@ def _day(raw: str | None) -> date:
     return parse_date("on", raw) if raw else datetime.now(TIMEZONE).date()
 
 
+RevealOption = typer.Option(
+    False,
+    "--reveal",
+    help="显示申请人完整的证件号码和电话（须有权限并填写 --purpose；记入办理记录）。",
+)
+PurposeOption = typer.Option(None, "--purpose", help="查看完整身份信息的目的（与 --reveal 同用）。")
+
+
 @letter_app.command("draft")
 def draft(
     case: str = typer.Argument(..., help="案件编号（复议、诉讼案件出具答复书、答辩状）。"),
@@ -37,16 +45,19 @@ def draft(
         None, "--out", help="写入的文件（pdf、docx 必填；html 默认输出到屏幕）。"
     ),
     on: str = typer.Option(None, "--on", help="文书日期（YYYY-MM-DD，默认今天）。"),
+    reveal: bool = RevealOption,
+    purpose: str = PurposeOption,
     db: str = DbOption,
     as_code: AsCode = None,
 ) -> None:
     """按案件当前情况起草文书：不编号、不归档、标明“草稿”，供核对或修改措辞后再出具。
 
+    草稿中的证件号码和电话默认打码；--reveal --purpose 记录查看后生成完整草稿。
+
     示例：casework letter draft 12 --kind reply --format pdf --out 答复书草稿.pdf
     """
     from casework.errors import InvalidInput
-    from casework.identity import check_can_read
-    from casework.letters.issuing import service_of
+    from casework.letters.listing import draft_letter
 
     if fmt not in FORMATS:
         raise InvalidInput(f"--format 应为 {'、'.join(FORMATS)}，收到 {fmt!r}", field="format")
@@ -54,8 +65,8 @@ def draft(
         raise InvalidInput(f"{fmt} 是二进制文件，请用 --out 指定文件名", field="out")
     case_id = parse_case_id(case)
     with session(db, as_code) as s:
-        check_can_read(s.identity, s.engine.case(case_id).fields.get("unit"), case_id)
-        html = service_of(s.engine).draft(case_id, kind, _day(on)).html
+        shown = (purpose or "") if reveal else None
+        html = draft_letter(s.engine, case_id, kind, _day(on), actor=s.identity.actor, reveal=shown)
     if fmt == "pdf":
         from casework.letters.pdf import render_pdf
 
@@ -96,7 +107,7 @@ def issue(
         check_can_act(s.identity)
         inputs: dict[str, Any] = {"kind": kind, **({"reason": reason} if reason else {})}
         s.engine.move(case_id, "issue_letter", s.identity.actor, on=_day(on), **inputs)
-        letter = list_letters(s.engine, case_id=case_id)[-1]
+        letter = list_letters(s.engine, actor=s.identity.actor, case_id=case_id)[-1]
     if as_json:
         print_json(letter.to_dict())
         return
@@ -106,27 +117,40 @@ def issue(
             typer.echo(f"  {fmt}: {path}")
     if letter.pdf_skipped:
         typer.echo(f"  pdf: 未生成——{letter.pdf_skipped}")
+    _pending_line(letter.render_status, letter.render_error)
+
+
+def _pending_line(status: str, error: str | None) -> None:
+    if status != "rendered":
+        why = f"上次未能生成：{error}；" if error else ""
+        typer.echo(f"  文件尚待生成（文号与正文已记录）：{why}casework letters render 生成。")
 
 
 @letter_app.command("show")
 def show(
     letter: str = typer.Argument(..., help="文书编号（letter list 第一列）。"),
+    reveal: bool = RevealOption,
+    purpose: str = PurposeOption,
     db: str = DbOption,
     as_code: AsCode = None,
     as_json: bool = JsonOption,
 ) -> None:
     """显示一份已出具的文书：文号、出具人、归档文件和正文。
 
+    正文中的证件号码和电话默认打码；--reveal 先记录一条“查看申请人完整身份信息”的办理记录
+    （须填写 --purpose），再显示完整正文。
+
     示例：casework letter show 7
+
+    示例：casework letter show 7 --reveal --purpose "核对送达地址"
     """
-    from casework.identity import check_can_read
     from casework.letters.listing import get_letter, plain_text
 
     letter_id = parse_number(letter, "letter", "文书编号")
     assert letter_id is not None
     with session(db, as_code) as s:
-        view, html = get_letter(s.engine, letter_id)
-        check_can_read(s.identity, view.case_unit, view.case_id)
+        shown = (purpose or "") if reveal else None
+        view, html = get_letter(s.engine, letter_id, actor=s.identity.actor, reveal=shown)
     if as_json:
         print_json({**view.to_dict(), "text": plain_text(html)})
         return
@@ -139,6 +163,7 @@ def show(
         typer.echo(f"  {fmt}: {path or '未生成'}")
     if view.pdf_skipped:
         typer.echo(f"  （{view.pdf_skipped}）")
+    _pending_line(view.render_status, view.render_error)
     typer.echo("")
     typer.echo(plain_text(html))
 
@@ -159,13 +184,14 @@ def list_(
     """
     from rich.table import Table
 
-    from casework.identity import reading_scope
     from casework.letters.listing import list_letters
 
     case_id = parse_case_id(case) if case is not None else None
     with session(db, as_code) as s:
-        scope = reading_scope(s.identity, unit)
-        letters = list_letters(s.engine, case_id=case_id, case_unit=scope, year=year, kind=kind)
+        actor = s.identity.actor
+        letters = list_letters(
+            s.engine, actor=actor, case_id=case_id, case_unit=unit, year=year, kind=kind
+        )
     if as_json:
         print_json([v.to_dict() for v in letters])
         return
@@ -201,7 +227,7 @@ def check(
     from casework.workflow.loader import load_flows, load_rule_books
 
     where = states_dir(states)
-    folder = templates_dir or Settings().templates_dir
+    folder = templates_dir or Settings.from_env().templates_dir
     wf = build_workflow(where, frozenset(u.code for u in load_units(where)))
     flows = load_flows(where, load_rule_books(where))
     problems = check_templates(where, folder, wf, flows)
@@ -239,5 +265,8 @@ def copy(
 
 def register(root: typer.Typer) -> None:
     """Add this feature's commands to the root command."""
+    from casework.cli.letter_files import letters_app
+
     root.add_typer(letter_app, name="letter")
+    root.add_typer(letters_app, name="letters")
     root.add_typer(templates_app, name="templates")

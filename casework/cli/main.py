@@ -46,13 +46,15 @@ def _register_commands() -> None:
     app.add_typer(db_cli.app, name="db")
     app.add_typer(states_cli.app, name="states")
     app.add_typer(integrity.clocks_app, name="clocks")
+    app.add_typer(integrity.key_app, name="key")
     app.add_typer(cases.case_app, name="case")
     # Feature modules add their own commands (each owns its module, none edits this file).
-    from casework.cli import action_commands, escalation, letters, proceedings, reports
+    from casework.cli import action_commands, escalation, letters, proceedings, reports, server
 
-    for feature in (action_commands, proceedings, escalation, letters, reports):
+    for feature in (action_commands, proceedings, escalation, letters, reports, server):
         feature.register(app)
     app.command()(integrity.verify)
+    app.command()(integrity.checkpoint)
     app.command()(cases.worklist)
     app.command()(demo)
 

@@ -25,9 +25,10 @@ CATEGORY = {"upheld": "维持", "corrected": "纠正", "other": "其他"}
 
 
 def _actor(engine: Engine, as_code: str | None) -> Actor:
-    from casework.identity import check_can_act, current_user, resolve
+    from casework.cli.common import login
+    from casework.identity import check_can_act, resolve
 
-    identity = resolve(engine.db, current_user(), as_code)
+    identity = resolve(engine.db, login(), as_code)
     check_can_act(identity)
     return identity.actor
 
@@ -186,13 +187,13 @@ def list_(
 
     示例：casework proceedings list 12
     """
-    from casework.identity import check_can_read, current_user, resolve
+    from casework.cli.common import login
+    from casework.identity import resolve
 
     engine = open_engine(db)
-    identity = resolve(engine.db, current_user())
-    parent = engine.case(case_id)
-    check_can_read(identity, parent.fields["unit"], case_id)
-    views = [engine.case(i) for i in engine.children(case_id)]
+    actor = resolve(engine.db, login()).actor
+    engine.case(case_id, actor=actor)  # a unit role lists its own unit's cases only
+    views = [engine.case(i, actor=actor) for i in engine.children(case_id)]
     if as_json:
         print_json([v.to_dict() for v in views])
         return

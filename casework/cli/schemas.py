@@ -208,14 +208,32 @@ FIND = _document(
 )
 IMPORT = _document(
     "import",
-    "casework import FILE --json: which rows became which cases, and why the others were "
-    "rejected, which were registered before under their reference (already) (row: line of the "
-    "CSV file, header = 1; or position in the JSON list, from 1).",
+    "casework import FILE --json: the encoding the file was read in (CSV, JSON) or its "
+    "worksheet (XLSX), and row by row (results) which became which case, which were registered "
+    "before under their reference (already), and why the others were refused (row: line of the "
+    "CSV file or row of the worksheet, header = 1; or position in the JSON list, from 1); "
+    "registered, already and rejected list the same rows by outcome.",
     _object(
         {
             "file": STR,
-            "format": {"enum": ["csv", "json"]},
+            "format": {"enum": ["csv", "json", "xlsx"]},
+            "encoding": {"enum": ["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "gb18030", None]},
+            "sheet": NSTR,
             "rows": INT,
+            "results": _array(
+                _object(
+                    {
+                        "row": INT,
+                        "outcome": {"enum": ["registered", "already", "refused"]},
+                        "case": NINT,
+                        "reference": NSTR,
+                        "applicant_name": NSTR,
+                        "field": NSTR,
+                        "rule": NSTR,
+                        "message": NSTR,
+                    }
+                )
+            ),
             "registered": _array(_object({"row": INT, "case": INT})),
             "already": _array(_object({"row": INT, "reference": STR, "case": INT})),
             "rejected": _array(

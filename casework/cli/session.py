@@ -43,12 +43,12 @@ class Session:
 @contextmanager
 def session(db: str | None, as_code: str | None) -> Iterator[Session]:
     """The engine on ``db`` and the identity of the command; the pool is closed afterwards."""
-    from casework.cli.common import open_engine
-    from casework.identity import current_user, resolve
+    from casework.cli.common import login, open_engine
+    from casework.identity import resolve
 
     engine = open_engine(db)
     try:
-        yield Session(engine, resolve(engine.db, current_user(), as_code))
+        yield Session(engine, resolve(engine.db, login(), as_code))
     finally:
         engine.db.dispose()
 

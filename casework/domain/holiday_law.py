@@ -18,7 +18,7 @@ Two holidays on one day (中秋 falls on 10-03 in 2028, on 10-01 in 2020): the �
 We count each statutory day separately, so the day taken twice is made up by one 补假 after
 the combined block, like a statutory day falling on a weekend. This is what the notices did
 when it happened: the 2020 notice gave 国庆 and 中秋 together four statutory days (10-01 to
-10-08 with 9-27 and 10-10 worked), not three. ``tests/unit/domain/test_holiday_law.py`` pins
+10-08 with 9-27 and 10-10 worked), not three. ``tests/domain/test_holiday_law.py`` pins
 the rule to the library's 2020 data.
 """
 

@@ -24,14 +24,17 @@ from casework.calendar_sources import load_calendar
 from casework.domain.calendar import WorkCalendar
 from casework.domain.case import CaseSnapshot
 from casework.domain.roles import Actor
+from casework.engine.access import masked_view
 from casework.engine.case_view import case_view
-from casework.engine.integrity import Integrity, IntegrityCheck
+from casework.engine.integrity import CheckpointWriter, Integrity, IntegrityCheck
 from casework.engine.queries import APPLICATION, CaseQueries, select_reference
 from casework.engine.wall_clock import WallClock
 from casework.errors import CaseworkError, InvalidInput, StaleCase
 from casework.settings import Settings
 from casework.store.calendar_store import notices_in_force
-from casework.store.repository import EVENTS, LoadedCase, load_case, save_move
+from casework.store.chain_keys import KeyFile
+from casework.store.repository import LoadedCase, load_case, save_move
+from casework.store.tables import EVENTS
 from casework.store.unit_of_work import UnitOfWork, unit_of_work
 from casework.views import CaseView
 from casework.workflow.apply import PreparedMove, Workflow, evolve, parent_inputs, prepare
@@ -61,14 +64,21 @@ MoveHook = Callable[[MoveRecord], None]
 class Engine(CaseQueries, Integrity):
     """The casework engine over one database. Obtain it with ``casework.open(url)``."""
 
-    def __init__(self, db: DbEngine, settings: Settings, workflow: Workflow) -> None:
+    def __init__(
+        self, db: DbEngine, settings: Settings, workflow: Workflow, *, keys: KeyFile
+    ) -> None:
         self.db = db
         self.settings = settings
         self.workflow = workflow
+        # The chain keys every event is signed with (the key file is made on the first write).
+        self.keys = keys
         # Called for every move (parent moves included) before the transaction commits; an
         # exception in a hook rolls the whole move back.
         self.hooks: list[MoveHook] = []
         self.integrity_checks: list[IntegrityCheck] = []
+        # Writes the signed checkpoint of the chain heads (the letter archive's, installed by
+        # bootstrap); ``checkpoint()`` calls it.
+        self.checkpoint_writer: CheckpointWriter | None = None
 
     def refresh_calendar(self) -> WorkCalendar:
         """Take up the holiday notices registered since the engine was opened (by this or any
@@ -79,6 +89,29 @@ class Engine(CaseQueries, Integrity):
         if calendar is not self.workflow.calendar:
             self.workflow = replace(self.workflow, calendar=calendar)
         return calendar
+
+    def case(
+        self,
+        case_id: int,
+        *,
+        actor: Actor | None = None,
+        now: datetime | None = None,
+        reveal: str | None = None,
+    ) -> CaseView:
+        """A case as ``actor`` may see it: its clocks, its timeline and the moves open to them.
+
+        A unit role reads its own unit's cases only (``PermissionDenied`` otherwise). Identity
+        and phone numbers are masked unless ``reveal`` gives the purpose of seeing them whole:
+        the reveal is a move (``reveal``), recorded in the case's events before the case is
+        shown."""
+        clock = WallClock.of(now)
+        check_case_id(case_id)
+        actor = check_actor(actor)  # required: a read without a reader is refused
+        view = self._read(case_id, actor, clock)
+        if reveal is None:
+            return masked_view(view)
+        self.move(case_id, "reveal", actor, now=clock.now, purpose=reveal)
+        return self._read(case_id, actor, clock)
 
     def register(
         self,
@@ -264,6 +297,7 @@ class Engine(CaseQueries, Integrity):
             payload=prepared.params,
             now=clock.now,
             calendar=self.workflow.calendar,
+            key=self.keys.signing_key(uow.conn),
         )
         for hook in self.hooks:
             hook(MoveRecord(uow, self, case_id, version, before, after, prepared, actor, clock.now))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,11 +13,15 @@ from sqlalchemy.engine import Connection
 from casework.boundary import check_actor, check_case_id, check_filters
 from casework.domain import clocks as clk
 from casework.domain.case import CaseSnapshot
+from casework.domain.masking import masked
 from casework.domain.roles import Actor
+from casework.engine.access import check_can_read, reading_scope
 from casework.engine.case_view import case_view
 from casework.engine.wall_clock import WallClock
 from casework.errors import InvalidInput
-from casework.store.repository import CASES, CLOCKS, EVENTS, LoadedCase, load_case
+from casework.search import Criteria, FoundCase, find_cases
+from casework.store.repository import LoadedCase, load_case
+from casework.store.tables import CASES, CLOCKS, EVENTS
 from casework.views import CaseView, EventView, WorkItem
 from casework.workflow.apply import Workflow, allowed_moves
 
@@ -54,17 +59,14 @@ class CaseQueries:
             )
         return parent
 
-    def case(
-        self, case_id: int, *, actor: Actor | None = None, now: datetime | None = None
-    ) -> CaseView:
-        """A case with its clocks, its timeline and (given an actor) the moves open to them."""
-        clock = WallClock.of(now)
-        check_case_id(case_id)
-        if actor is not None:
-            check_actor(actor)
+    def _read(self, case_id: int, actor: Actor, clock: WallClock) -> CaseView:
         with self.db.connect() as conn:
             loaded = load_case(conn, case_id)
             parent = self._parent_of(conn, loaded.snapshot)
+            unit = loaded.snapshot.fields.get("unit")
+            if unit is None and parent is not None:  # a review or lawsuit: its case's unit
+                unit = parent.snapshot.fields.get("unit")
+            check_can_read(actor, unit, case_id)
             events = [
                 EventView(
                     e.seq,
@@ -82,15 +84,13 @@ class CaseQueries:
                     select(EVENTS).where(EVENTS.c.case_id == case_id).order_by(EVENTS.c.seq)
                 )
             ]
-        allowed = []
-        if actor is not None:
-            allowed = allowed_moves(
-                self.workflow,
-                loaded.snapshot,
-                actor,
-                clock.today,
-                parent.snapshot if parent else None,
-            )
+        allowed = allowed_moves(
+            self.workflow,
+            loaded.snapshot,
+            actor,
+            clock.today,
+            parent.snapshot if parent else None,
+        )
         return case_view(
             self.workflow, case_id, loaded.version, loaded.snapshot, clock.today, events, allowed
         )
@@ -110,6 +110,7 @@ class CaseQueries:
     def worklist(
         self,
         *,
+        actor: Actor | None = None,
         unit: str | None = None,
         now: datetime | None = None,
         overdue: bool = False,
@@ -117,13 +118,15 @@ class CaseQueries:
         flow: str | None = None,
         limit: int | None = None,
     ) -> list[WorkItem]:
-        """Open dossiers ordered by their most urgent open clock (paused clocks last).
+        """Open dossiers ``actor`` may see, ordered by their most urgent open clock (paused
+        clocks last). A unit role sees its own unit's; others the district's, or ``unit``'s.
 
         ``overdue`` keeps those whose most urgent clock has run out; ``due_within`` those due
         within that many working days (overdue ones included). Window clocks (the correction
         notice) drop out once their window has closed: missing them is no breach.
         """
         clock = WallClock.of(now)
+        actor = check_actor(actor)  # required: a read without a reader is refused
         check_filters(
             unit=unit,
             flow=flow,
@@ -132,6 +135,7 @@ class CaseQueries:
             due_within=due_within,
             limit=limit,
         )
+        unit = reading_scope(actor, unit, self.workflow.units)
         query = (
             select(
                 CASES.c.id,
@@ -190,6 +194,14 @@ class CaseQueries:
                 if limit is not None and len(items) >= limit:
                     break
         return items
+
+    def find(self, criteria: Criteria, *, actor: Actor | None = None) -> list[FoundCase]:
+        """Cases matching ``criteria`` that ``actor`` may see, newest receipt first, with
+        identity and phone numbers masked (a unit role finds its own unit's cases only)."""
+        actor = check_actor(actor)
+        unit = reading_scope(actor, criteria.unit, self.workflow.units)
+        found = find_cases(self.db, replace(criteria, unit=unit))
+        return [FoundCase(**masked(asdict(c))) for c in found]
 
     def count_cases_by(self, column: str, flow: str = APPLICATION) -> dict[Any, int]:
         """How many cases per value of a case column (state, outcome, unit...), in SQL."""

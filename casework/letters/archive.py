@@ -1,15 +1,16 @@
-"""The archive of issued letters (letters/<year>/<case>/) and its verification.
+"""The archive of issued letters (letters/<year>/<case>/): its root, and writing files safely.
 
 Each letter is written as ``<kind>-<unit>-<n>.html`` (and ``.pdf``, ``.docx``) with a manifest
 ``<kind>-<unit>-<n>.json``: kind, number, template and its hash, content hashes, issued at/by.
 
-Files and the database: a move's files are only *staged* while the move runs. They are written
-when the transaction commits (SQLAlchemy's ``commit`` event, after every statement of the move —
-parent move and other hooks included — has succeeded, just before the database COMMIT). If a
-file cannot be written, the ones already written are removed and the commit is refused, so the
-move fails whole. A rollback discards the staged files: nothing was written. The one window left
-is the database COMMIT itself failing after the files were written; ``casework verify`` reports
-such files (a manifest whose letter is not in the database).
+The database is the source of truth and files follow it. A move commits its letter's row (the
+number, the HTML, the manifest data, the render status ``pending``); only after the COMMIT does
+the materializer (casework/letters/materialize.py) write the files, each one atomically (a
+temporary file ``.tmp-<host>-<pid>-…`` in the same folder, fsync, rename, fsync of the folder),
+and mark the letter ``rendered``. So whenever a process dies, either nothing of the letter
+exists, or its row exists and its files appear at the next run; no file ever carries a number
+the database does not own. ``casework letters render`` removes the temporary files of dead
+writers; casework/letters/archive_verify.py checks the archive against the database.
 
 Root: CASEWORK_LETTERS_DIR, else ``[archive] root`` in states/letters.toml, else
 ``<name>-letters/`` beside a SQLite database file ``<name>.db``, else ``letters/`` in the working
@@ -21,26 +22,30 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
-import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
+import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, select
 from sqlalchemy import Engine as DbEngine
 
 from casework.errors import CaseworkError
-from casework.store.letter_tables import ARCHIVE, LETTERS
-from casework.views import Discrepancy
+from casework.store.files import fsync_dir
+from casework.store.letter_tables import ARCHIVE
 
 if TYPE_CHECKING:
     from casework.letters.config import LetterSettings
+    from casework.settings import Settings
 
 MANIFEST = ".json"
 EXTENSIONS = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
+PENDING, RENDERED = "pending", "rendered"
+TEMP_PREFIX = ".tmp-"
+# A temporary file of a writer on another machine (a shared archive) is left alone this long.
+TEMP_GRACE_SECONDS = 3600
 
 
 def sha256(data: bytes) -> str:
@@ -56,6 +61,20 @@ def archive_root(settings: LetterSettings, db: DbEngine) -> Path:
         database = Path(url.database).resolve()
         return database.parent / f"{database.stem}-letters"
     return Path("letters").resolve()
+
+
+def configured_root(settings: Settings, db: DbEngine) -> Path | None:
+    """The archive root of ``db`` under ``settings`` (None when states/letters.toml cannot be
+    read: the letters' own checks report that)."""
+    from casework.letters.config import load_letter_settings
+
+    try:
+        letters = load_letter_settings(
+            settings.states_dir, formats=settings.letter_formats, archive_root=settings.letters_dir
+        )
+    except CaseworkError:
+        return None
+    return archive_root(letters, db)
 
 
 def _unwritable(root: Path, why: object) -> CaseworkError:
@@ -77,64 +96,92 @@ def check_writable(root: Path) -> None:
         raise _unwritable(root, err.strerror or err) from None
 
 
-@dataclass(frozen=True)
-class Staged:
-    path: Path
-    data: bytes
+# ---------------------------------------------------------------- writing
 
 
-_STAGED: weakref.WeakKeyDictionary[Connection, list[Staged]] = weakref.WeakKeyDictionary()
+def host_tag() -> str:
+    """A short, file-name-safe name of this machine (in temporary files and claims)."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Atomic: a reader sees the old file or the whole new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with this id is running (a zombie counts as running
+    until its parent reaps it)."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
-def _flush(conn: Connection) -> None:
-    staged = _STAGED.pop(conn, [])
-    written: list[Path] = []
+def _ensure_folder(folder: Path) -> None:
+    """Create the folder (and its year) so that the new entries survive a power cut."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for parent in (folder.parent, folder.parent.parent):
+        fsync_dir(parent)
+
+
+def write_files(folder: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write each (name, data) atomically into ``folder``: a reader sees the old file or the whole
+    new one, never a part, and a crash leaves at most a temporary ``.tmp-…`` file (removed by the
+    next ``casework letters render``). The folder is synced once all names are in place."""
+    _ensure_folder(folder)
+    prefix = f"{TEMP_PREFIX}{host_tag()}-{os.getpid()}-"
+    for name, data in files:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, folder / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    fsync_dir(folder)
+
+
+def temp_files(root: Path) -> list[Path]:
+    """Temporary files left in the archive (a writer still at work, or one that died)."""
+    if not root.is_dir():
+        return []
+    return sorted(root.glob(f"*/*/{TEMP_PREFIX}*"))
+
+
+def temp_file_stale(path: Path, now: float | None = None) -> bool:
+    """A temporary file whose writer is gone: a dead process of this machine, or (another
+    machine's) older than ``TEMP_GRACE_SECONDS``."""
+    parts = path.name[len(TEMP_PREFIX) :].split("-")
+    if len(parts) >= 2 and parts[0] == host_tag() and parts[1].isdigit():
+        return not process_alive(int(parts[1]))
     try:
-        for item in staged:
-            _write(item.path, item.data)
-            written.append(item.path)
-    except OSError as err:
-        for path in written:
+        age = (now or time.time()) - path.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    return age > TEMP_GRACE_SECONDS
+
+
+def remove_stale_temp_files(root: Path) -> list[Path]:
+    """Remove the temporary files of writers that are gone; returns them."""
+    removed = []
+    for path in temp_files(root):
+        if temp_file_stale(path):
             path.unlink(missing_ok=True)
-        root = staged[0].path.parent if staged else Path(".")
-        raise _unwritable(root, err.strerror or err) from None
-
-
-def _discard(conn: Connection) -> None:
-    _STAGED.pop(conn, None)
-
-
-def stage(conn: Connection, files: list[Staged]) -> None:
-    """Files to write when this connection's transaction commits (and only then)."""
-    if conn not in _STAGED:
-        _STAGED[conn] = []
-        if not event.contains(conn, "commit", _flush):
-            event.listen(conn, "commit", _flush)
-            event.listen(conn, "rollback", _discard)
-    _STAGED[conn].extend(files)
+            removed.append(path)
+    return removed
 
 
 def database_id(conn: Connection) -> str:
     return str(conn.scalar(select(ARCHIVE.c.database_id).where(ARCHIVE.c.id == 1)))
 
 
-def manifest(row: dict[str, Any], db_id: str, files: dict[str, str | None]) -> bytes:
-    """The JSON manifest of one letter; ``files`` maps format → SHA-256 (None: not produced)."""
+def manifest(row: Mapping[str, Any], db_id: str, files: dict[str, str | None]) -> bytes:
+    """The JSON manifest of one letter (the values of its row); ``files`` maps format → SHA-256
+    (None: not produced)."""
     body = {
         "database_id": db_id,
         "letter_id": row["id"],
@@ -161,120 +208,3 @@ def manifest(row: dict[str, Any], db_id: str, files: dict[str, str | None]) -> b
         "pdf_skipped": row["pdf_skipped"],
     }
     return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode()
-
-
-# ---------------------------------------------------------------- verify
-
-
-def _rows(db: DbEngine, batch: int = 500) -> Iterator[Any]:
-    last = 0
-    while True:
-        with db.connect() as conn:
-            rows = conn.execute(
-                select(LETTERS).where(LETTERS.c.id > last).order_by(LETTERS.c.id).limit(batch)
-            ).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].id
-
-
-def _check_letter(root: Path, row: Any, db_id: str) -> list[tuple[str, Any, Any]]:
-    """(what, archive value, database value) for every difference of one letter."""
-    label = f"文书 {row.id}（{row.number}）"
-    out: list[tuple[str, Any, Any]] = []
-    if sha256(row.html.encode()) != row.content_hash:
-        out.append((f"{label} 数据库中的正文与其哈希", sha256(row.html.encode()), row.content_hash))
-    folder = root / row.directory
-    try:
-        stored = json.loads((folder / (row.stem + MANIFEST)).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        return [
-            *out,
-            (f"{label} 清单文件", f"无法读取：{err}", str(folder / (row.stem + MANIFEST))),
-        ]
-    expected = {
-        "database_id": db_id,
-        "letter_id": row.id,
-        "case_id": row.case_id,
-        "kind": row.kind,
-        "number": row.number,
-        "template": row.template,
-        "template_hash": row.template_hash,
-        "content_hash": row.content_hash,
-        "issued_on": row.issued_on.isoformat(),
-        "issued_by": {
-            "name": row.issued_by,
-            "role": row.issued_by_role,
-            "unit": row.issued_by_unit,
-        },
-    }
-    digests = {"html": row.content_hash, "pdf": row.pdf_hash, "docx": row.docx_hash}
-    expected["files"] = {
-        fmt: {"name": row.stem + EXTENSIONS[fmt], "sha256": d} if d else None
-        for fmt, d in digests.items()
-    }
-    for key, value in expected.items():
-        if stored.get(key) != value:
-            out.append((f"{label} 清单 {key}", stored.get(key), value))
-    try:
-        moment = datetime.fromisoformat(str(stored.get("issued_at")))
-    except ValueError:
-        moment = None
-    if moment != row.issued_at:
-        out.append((f"{label} 清单 issued_at", stored.get("issued_at"), row.issued_at))
-    for fmt, digest in digests.items():
-        if digest is None:
-            continue
-        path = folder / (row.stem + EXTENSIONS[fmt])
-        try:
-            actual = sha256(path.read_bytes())
-        except OSError:
-            actual = "文件缺失"
-        if actual != digest:
-            out.append((f"{label} {fmt.upper()} 文件 SHA-256", actual, digest))
-    return out
-
-
-def _strays(root: Path, db_id: str, known: set[int]) -> Iterator[tuple[int, str, Any, Any]]:
-    """Archive files of this database that no letter row accounts for."""
-    for manifest_path in sorted(root.glob(f"*/*/*{MANIFEST}")):
-        try:
-            stored = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if stored.get("database_id") != db_id or stored.get("letter_id") in known:
-            continue
-        case = stored.get("case_id") or 0
-        yield case, f"归档中有数据库没有的文书 {stored.get('number')}", str(manifest_path), "无记录"
-    for folder in sorted(p for p in root.glob("*/*") if p.is_dir()):
-        listed = {folder / (m.stem + MANIFEST) for m in folder.glob(f"*{MANIFEST}")}
-        named: set[Path] = set()
-        for m in listed:
-            try:
-                files = json.loads(m.read_text(encoding="utf-8")).get("files", {})
-            except (OSError, ValueError):
-                continue
-            named.update(folder / f["name"] for f in files.values() if f)
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or path in listed or path in named:
-                continue
-            case = int(folder.name) if folder.name.isdigit() else 0
-            yield case, "归档中有不属于任何清单的文件", str(path), "无记录"
-
-
-def verify(db: DbEngine, root: Path) -> list[Discrepancy]:
-    """Every letter archived under ``root`` checked against its manifest and the database."""
-    with db.connect() as conn:
-        db_id = database_id(conn)
-        if conn.scalar(select(LETTERS.c.id).limit(1)) is None and not root.exists():
-            return []
-    found: list[Discrepancy] = []
-    known: set[int] = set()
-    for row in _rows(db):
-        known.add(row.id)
-        found.extend(
-            Discrepancy(row.case_id, w, s, d) for w, s, d in _check_letter(root, row, db_id)
-        )
-    found.extend(Discrepancy(c, w, s, d) for c, w, s, d in _strays(root, db_id, known))
-    return found

@@ -7,20 +7,18 @@ name in front) and can be set per unit.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from casework.errors import DefinitionError
 from casework.letters.kinds import KINDS
 from casework.organisation import load_units
+from casework.settings import FORMATS_VARIABLE
 from casework.tomlfiles import Key, read_toml, strict_table
 
 FILE_NAME = "letters.toml"
 FORMATS = ("html", "pdf", "docx")
 FAMILIES = frozenset({"disclosed", "partial", "withheld", "unable", "not_processed", "other"})
-ENV_FORMATS = "CASEWORK_LETTER_FORMATS"
-ENV_ROOT = "CASEWORK_LETTERS_DIR"
 SERIES = frozenset(k.series for k in KINDS.values())
 
 # The keys of each table of letters.toml and the TOML type of their values.
@@ -70,22 +68,29 @@ class LetterSettings:
         return self.issuers[unit]
 
 
-def _formats(raw: list[str], path: Path) -> tuple[str, ...]:
-    env = os.environ.get(ENV_FORMATS)
-    wanted = [f.strip() for f in env.split(",") if f.strip()] if env else list(raw)
+def _formats(raw: list[str], chosen: tuple[str, ...] | None, path: Path) -> tuple[str, ...]:
+    wanted = list(chosen) if chosen is not None else list(raw)
     bad = [f for f in wanted if f not in FORMATS]
     if bad or "html" not in wanted:
         raise DefinitionError(
             f"文书输出格式应取自 {'、'.join(FORMATS)} 且必须含 html，收到 {wanted}",
-            path=f"{ENV_FORMATS}" if env else str(path),
+            path=FORMATS_VARIABLE if chosen is not None else str(path),
             field="formats",
             rule="HTML is always produced",
         )
     return tuple(f for f in FORMATS if f in wanted)
 
 
-def load_letter_settings(states_dir: Path) -> LetterSettings:
-    """Read states/letters.toml; the number formats are validated by ``numbering``."""
+def load_letter_settings(
+    states_dir: Path,
+    *,
+    formats: tuple[str, ...] | None = None,
+    archive_root: Path | None = None,
+) -> LetterSettings:
+    """Read states/letters.toml; the number formats are validated by ``numbering``.
+
+    ``formats`` and ``archive_root`` (from ``Settings``: the environment or the demo) take the
+    place of the file's ``[output] formats`` and ``[archive] root``."""
     path = states_dir / FILE_NAME
     raw = strict_table(read_toml(path), _TOP, path, "")
     district = strict_table(raw.get("district", {}), _DISTRICT, path, "[district]")
@@ -142,7 +147,7 @@ def load_letter_settings(states_dir: Path) -> LetterSettings:
             path=str(path),
             field="office_unit",
         )
-    root = os.environ.get(ENV_ROOT) or archive.get("root")
+    root = archive_root or archive.get("root")
     return LetterSettings(
         path=path,
         district=name,
@@ -150,7 +155,7 @@ def load_letter_settings(states_dir: Path) -> LetterSettings:
         office_unit=office,
         website=str(district.get("website", "")),
         series={k: str(v) for k, v in series.items()},
-        formats=_formats(output.get("formats", list(FORMATS)), path),
+        formats=_formats(output.get("formats", list(FORMATS)), formats, path),
         reconsideration_first=first,
         issuers=issuers,
         archive_root=Path(root) if root else None,

@@ -8,7 +8,8 @@ Context names (each template may use only those of its kind, see kinds.py):
 - ``letter``: kind, title, number, issued_on (date), draft (bool)
 - ``issuer``: unit, name (full name above the seal), code (机关代字), contact, website
 - ``case``: id, flow, state, received_on, channel, channel_receipt, channel_basis, request,
-  unit, unit_name, outcome, replied_on, delivered_on, closed_on, rule_set, and a flow's details
+  unit, unit_name, outcome, replied_on, delivered_on, closed_on, rule_set, status_code (the
+  receipt's: the code of the progress lookup; None in other letters), and a flow's details
 - ``applicant``: name, kind, contact
 - ``move``: name, label, on, and every input the move declares (None when not given), plus
   reasons, responsible_agency, provision, attachments, withheld_ground (None unless given)
@@ -42,7 +43,8 @@ from casework.letters.config import Issuer, LetterSettings
 from casework.letters.kinds import KINDS, LetterKind
 from casework.letters.remedies import remedies_on
 from casework.store.letter_tables import LETTERS
-from casework.store.repository import EVENTS, load_case
+from casework.store.repository import load_case
+from casework.store.tables import EVENTS
 from casework.workflow.apply import Workflow
 from casework.workflow.definition import STAY, MoveDef
 
@@ -125,6 +127,8 @@ def case_facts(
         "replied_on": f.get("replied_on"),
         "delivered_on": f.get("delivered_on"),
         "closed_on": f.get("closed_on"),
+        # The code of the applicant's progress lookup: the receipt's only (status_codes.py).
+        "status_code": None,
     }
     details = wf.flows[snap.flow].flow.details
     # Every declared detail is present (None when not yet set), so a skeleton can leave a blank.

@@ -8,8 +8,14 @@
 2. checks that the archive root is writable;
 3. takes the next document number of the issuing unit's series for the year;
 4. renders the HTML (a template error raises, so the move fails whole and the number returns
-   to the sequence with the rollback), then the PDF and DOCX;
-5. inserts the letter row and stages the files, which are written at commit (archive.py).
+   to the sequence with the rollback);
+5. inserts the letter row: number, HTML, manifest data, the formats it is to have, and the
+   render status ``pending``. That is all the move's transaction holds the write lock for.
+
+The files (HTML, PDF, DOCX, manifest) are written after the COMMIT by the materializer
+(materialize.py): in this process right after the move (``uow.after_commit``, unless
+``LetterService.render_after_commit`` is off, as in the demo, which renders its letters in a
+pool at the end), else by the next ``casework letters render`` or the scheduler.
 
 ``letter = "$kind"`` (a manual issue move) takes the kind from the move's ``kind`` input and the
 facts from the latest move of the case that issues that kind.
@@ -17,9 +23,11 @@ facts from the latest move of the case that issues that kind.
 
 from __future__ import annotations
 
+import functools
+import logging
 import weakref
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -27,11 +35,14 @@ from sqlalchemy import Connection, func, insert, select
 
 from casework.domain.case import CaseSnapshot
 from casework.errors import InvalidInput
-from casework.letters import archive, context, kinds, numbering
+from casework.letters import archive, archive_verify, context, kinds, numbering
 from casework.letters.config import LetterSettings, load_letter_settings
+from casework.letters.materialize import Materializer, claim_token
 from casework.letters.rendering import Rendered, Renderer, template_name
+from casework.status_codes import status_code
 from casework.store.letter_tables import LETTERS
-from casework.store.repository import EVENTS, load_case
+from casework.store.repository import load_case
+from casework.store.tables import EVENTS
 from casework.workflow.definition import MoveDef
 
 if TYPE_CHECKING:
@@ -39,8 +50,10 @@ if TYPE_CHECKING:
 
     from casework.domain.roles import Actor
     from casework.engine import Engine, MoveRecord
+    from casework.store.unit_of_work import UnitOfWork
     from casework.views import Discrepancy
 
+log = logging.getLogger("casework.letters")
 _SERVICES: weakref.WeakKeyDictionary[Engine, LetterService] = weakref.WeakKeyDictionary()
 
 
@@ -54,29 +67,6 @@ class Request:
     key: str
     move: MoveDef | None = None
     params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Outputs:
-    html: bytes
-    pdf: bytes | None
-    docx: bytes | None
-    pdf_skipped: str | None
-
-
-def produce(html: str, formats: tuple[str, ...]) -> Outputs:
-    """HTML always; PDF and DOCX as configured (a PDF that cannot be made says why)."""
-    pdf = docx = None
-    pdf_skipped = None
-    if "pdf" in formats:
-        from casework.letters.pdf import try_pdf
-
-        pdf, pdf_skipped = try_pdf(html)
-    if "docx" in formats:
-        from casework.letters.docx import html_to_docx
-
-        docx = html_to_docx(html)
-    return Outputs(html.encode(), pdf, docx, pdf_skipped)
 
 
 def _latest_event(conn: Connection, case_id: int, moves: set[str]) -> Any:
@@ -94,10 +84,16 @@ class LetterService:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Write a letter's files right after its move commits, in the moving process; off: the
+        # letters stay pending for a batch (the demo renders them in a pool at the end).
+        self.render_after_commit = True
 
     @cached_property
     def settings(self) -> LetterSettings:
-        settings = load_letter_settings(self.engine.settings.states_dir)
+        own = self.engine.settings
+        settings = load_letter_settings(
+            own.states_dir, formats=own.letter_formats, archive_root=own.letters_dir
+        )
         numbering.validate(settings)
         return settings
 
@@ -203,7 +199,10 @@ class LetterService:
             draft=number == context.DRAFT_NUMBER,
         )
         if kind.flow == "application":
-            return context.application_context(about, move, params)
+            facts = context.application_context(about, move, params)
+            if kind.code == "receipt":  # the applicant's code for GET /status (docs/http.md)
+                facts["case"]["status_code"] = status_code(conn, case_id)
+            return facts
         return context.proceeding_context(conn, about)
 
     def _prepare(
@@ -250,18 +249,20 @@ class LetterService:
             select(func.max(EVENTS.c.seq)).where(EVENTS.c.case_id == record.case_id)
         )
         event = (int(event_seq), record.prepared.move.name)
-        self.issue(record.uow.conn, request, record.prepared.on, record.actor, record.now, event)
+        self.issue(record.uow, request, record.prepared.on, record.actor, record.now, event)
 
     def issue(
         self,
-        conn: Connection,
+        uow: UnitOfWork,
         request: Request,
         on: date,
         actor: Actor,
         now: datetime,
         event: tuple[int, str],
     ) -> int:
-        """Number, render, record and stage one letter on the caller's transaction."""
+        """Number, render (HTML) and record one letter on the caller's transaction; its files
+        are written once the transaction has committed."""
+        conn = uow.conn
         kind, move, params = self._prepare(conn, request)
         case_id, snap = request.case_id, request.snap
         unit = self._issuer_unit(conn, kind, snap)
@@ -273,7 +274,6 @@ class LetterService:
         )
         facts = self._facts(conn, (kind, case_id, snap, on, number, unit), move, params)
         rendered = self.renderer.render(template_name(kind.code), kind.roots, facts)
-        out = produce(rendered.html, self.settings.formats)
         row: dict[str, Any] = {
             "case_id": case_id,
             "event_seq": event[0],
@@ -286,11 +286,8 @@ class LetterService:
             "number": number,
             "template": rendered.template,
             "template_hash": rendered.template_hash,
-            "content_hash": archive.sha256(out.html),
+            "content_hash": archive.sha256(rendered.html.encode()),
             "html": rendered.html,
-            "pdf_hash": archive.sha256(out.pdf) if out.pdf else None,
-            "pdf_skipped": out.pdf_skipped if "pdf" in self.settings.formats else None,
-            "docx_hash": archive.sha256(out.docx) if out.docx else None,
             "directory": f"{on.year}/{case_id}",
             "stem": f"{kind.code}-{unit}-{seq}",
             "issued_on": on,
@@ -298,28 +295,43 @@ class LetterService:
             "issued_by": actor.name,
             "issued_by_role": actor.role,
             "issued_by_unit": actor.unit,
+            "formats": ",".join(self.settings.formats),
+            "render_status": archive.PENDING,
+            "render_attempts": 0,
         }
-        row["id"] = conn.execute(insert(LETTERS).returning(LETTERS.c.id), row).scalar_one()
-        folder = self.root / row["directory"]
-        files = {"html": out.html, "pdf": out.pdf, "docx": out.docx}
-        digests = {fmt: archive.sha256(data) if data else None for fmt, data in files.items()}
-        staged = [
-            archive.Staged(folder / (row["stem"] + archive.EXTENSIONS[fmt]), data)
-            for fmt, data in files.items()
-            if data is not None
-        ]
-        staged.append(
-            archive.Staged(
-                folder / (row["stem"] + archive.MANIFEST),
-                archive.manifest(row, archive.database_id(conn), digests),
-            )
-        )
-        archive.stage(conn, staged)
-        return int(row["id"])
+        claim = None
+        if self.render_after_commit:  # born claimed by this process: rendered right after
+            claim = claim_token()
+            row |= {"render_claim": claim, "render_claimed_at": datetime.now(UTC)}
+        letter_id = int(conn.execute(insert(LETTERS).returning(LETTERS.c.id), row).scalar_one())
+        if claim is not None:
+            uow.after_commit(functools.partial(self.render_now, letter_id, claim))
+        return letter_id
+
+    def materializer(self, workers: int | None = None) -> Materializer:
+        """The materializer of this engine's archive (``workers``: render processes for a
+        batch; default one per CPU, 0 renders in this process)."""
+        return Materializer(self.engine.db, self.root, workers=workers)
+
+    def render_now(self, letter_id: int, claim: str | None = None) -> None:
+        """Write one committed letter's files in this process (after its move's COMMIT; under
+        the claim it was issued with, if any). Never raises: the move has committed, and a
+        letter whose files could not be written stays pending with the reason, for ``casework
+        letters render`` or the scheduler."""
+        try:
+            materializer = Materializer(self.engine.db, self.root, workers=0, token=claim)
+            materializer.render([letter_id], claimed=claim is not None)
+        except Exception:
+            log.exception("文书 %s 的文件未能生成，留待 casework letters render 重试", letter_id)
 
     def verify_archive(self, engine: Engine) -> list[Discrepancy]:
-        """Every archived letter checked against its manifest and the database."""
-        return archive.verify(engine.db, self.root)
+        """Every archived letter checked against its manifest and the database (pending
+        letters are not differences: ``archive_notes`` lists them)."""
+        return archive_verify.verify(engine.db, self.root)
+
+    def archive_notes(self) -> archive_verify.ArchiveNotes:
+        """Letters whose files are still to be written, and temporary files in the archive."""
+        return archive_verify.notes(self.engine.db, self.root)
 
     def draft(self, case_id: int, key: str | None, on: date) -> Rendered:
         """The letter as it would be issued now, unnumbered and marked as a draft."""

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING, Any
 from lxml import html as lxml_html
 from sqlalchemy import func, select
 
+from casework.boundary import check_actor
+from casework.domain.masking import mask_text
+from casework.domain.roles import Actor
+from casework.engine.access import check_can_read, reading_scope
 from casework.errors import NotFound
-from casework.letters.archive import EXTENSIONS, MANIFEST
+from casework.letters.archive import EXTENSIONS, MANIFEST, RENDERED
 from casework.letters.docx import blocks
 from casework.letters.issuing import service_of
 from casework.letters.kinds import KINDS
 from casework.store.letter_tables import LETTERS
-from casework.store.repository import CASES
+from casework.store.tables import CASES
 from casework.views import jsonable_dict
 
 if TYPE_CHECKING:
@@ -41,6 +45,8 @@ class LetterView:
     content_hash: str
     pdf_skipped: str | None
     files: dict[str, str | None]  # format -> path in the archive (None: not produced)
+    render_status: str = RENDERED  # pending: files still to be written (casework letters render)
+    render_error: str | None = None  # why the last attempt to write them failed
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable_dict(asdict(self))
@@ -53,6 +59,8 @@ def _view(row: Any, root: Path) -> LetterView:
         fmt: str(folder / (row.stem + EXTENSIONS[fmt])) if digest else None
         for fmt, digest in digests.items()
     }
+    if row.render_status != RENDERED:  # only what is already written
+        files = {f: p if p and Path(p).is_file() else None for f, p in files.items()}
     files["manifest"] = str(folder / (row.stem + MANIFEST))
     return LetterView(
         id=row.id,
@@ -71,6 +79,8 @@ def _view(row: Any, root: Path) -> LetterView:
         content_hash=row.content_hash,
         pdf_skipped=row.pdf_skipped,
         files=files,
+        render_status=row.render_status,
+        render_error=row.render_error,
     )
 
 
@@ -82,13 +92,17 @@ _SELECT = select(LETTERS, CASES.c.unit.label("case_unit")).join(
 def list_letters(
     engine: Engine,
     *,
+    actor: Actor | None,
     case_id: int | None = None,
     case_unit: str | None = None,
     year: int | None = None,
     kind: str | None = None,
     limit: int | None = None,
 ) -> list[LetterView]:
-    """Issued letters, oldest first; ``case_unit`` is the unit handling the case."""
+    """Issued letters ``actor`` may see, oldest first; ``case_unit`` is the unit handling the
+    case (a unit role sees its own unit's only)."""
+    actor = check_actor(actor)
+    case_unit = reading_scope(actor, case_unit, engine.workflow.units)
     query = _SELECT.order_by(LETTERS.c.id)
     if case_id is not None:
         query = query.where(LETTERS.c.case_id == case_id)
@@ -111,13 +125,49 @@ def count_letters(engine: Engine) -> int:
         return int(conn.scalar(select(func.count()).select_from(LETTERS)) or 0)
 
 
-def get_letter(engine: Engine, letter_id: int) -> tuple[LetterView, str]:
-    """One letter and its HTML as issued (from the database)."""
+def get_letter(
+    engine: Engine, letter_id: int, *, actor: Actor | None, reveal: str | None = None
+) -> tuple[LetterView, str]:
+    """One letter ``actor`` may see and its HTML as issued (from the database), identity and
+    phone numbers in its text masked unless ``reveal`` gives the purpose of seeing them whole
+    (recorded as a ``reveal`` move of the case, as ``engine.case`` does)."""
+    actor = check_actor(actor)
     with engine.db.connect() as conn:
         row = conn.execute(_SELECT.where(LETTERS.c.id == letter_id)).first()
     if row is None:
         raise NotFound(f"文书 {letter_id} 不存在", field="letter", rule="issued letters")
-    return _view(row, service_of(engine).root), row.html
+    view = _view(row, service_of(engine).root)
+    check_can_read(actor, view.case_unit, view.case_id)
+    if reveal is None:
+        return view, masked_html(row.html)
+    engine.case(view.case_id, actor=actor, reveal=reveal)
+    return view, row.html
+
+
+def draft_letter(
+    engine: Engine,
+    case_id: int,
+    key: str | None,
+    on: date,
+    *,
+    actor: Actor | None,
+    reveal: str | None = None,
+) -> str:
+    """The HTML of a letter as it would be issued now (unnumbered), for a reader of the case:
+    masked like ``get_letter`` unless revealed (a recorded move)."""
+    engine.case(case_id, actor=actor, reveal=reveal)  # a unit role drafts its own unit's only
+    html = service_of(engine).draft(case_id, key, on).html
+    return html if reveal is not None else masked_html(html)
+
+
+def masked_html(html: str) -> str:
+    """The letter with identity and phone numbers in its text masked (casework/domain/masking)."""
+    root = lxml_html.document_fromstring(html)
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag not in ("style", "script"):
+            element.text = mask_text(element.text)
+        element.tail = mask_text(element.tail)
+    return lxml_html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def plain_text(html: str) -> str:

@@ -54,7 +54,7 @@ def _renderer(templates_dir: Path) -> Renderer:
     return Renderer(templates_dir)
 
 
-def render_escalation_memo(context: Mapping[str, Any], templates_dir: Path | None = None) -> str:
+def render_escalation_memo(context: Mapping[str, Any], templates_dir: Path) -> str:
     """HTML of a 督办通知 (see the module docstring for the context)."""
     for key, kind in FIELDS.items():
         if not isinstance(context.get(key), kind):
@@ -63,10 +63,6 @@ def render_escalation_memo(context: Mapping[str, Any], templates_dir: Path | Non
                 field=key,
                 rule="escalation memo context",
             )
-    if templates_dir is None:
-        from casework.settings import Settings
-
-        templates_dir = Settings().templates_dir
     memo = KINDS["escalation_memo"]
     basis = context.get("provisional_basis")
     if basis is not None and not isinstance(basis, str):

@@ -94,6 +94,25 @@ def unavailable_reason() -> str | None:
     return no_font if missing or strangers else None
 
 
+@functools.cache
+def _font_config() -> object:
+    """One WeasyPrint font configuration per process (fontconfig's font list and Pango's font
+    map are set up once, not for every letter)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def warm_up() -> str | None:
+    """Set WeasyPrint up in this process (import, font probe, font configuration) so that the
+    first letter costs what the others do; returns ``unavailable_reason()``. The initializer of
+    the render workers (casework/letters/render_workers.py)."""
+    reason = unavailable_reason()
+    if reason is None:
+        _font_config()
+    return reason
+
+
 def try_pdf(html: str) -> tuple[bytes | None, str | None]:
     """(A4 PDF of a letter's HTML, None), or (None, why not) instead of a PDF with boxes."""
     reason = unavailable_reason()
@@ -104,7 +123,7 @@ def try_pdf(html: str) -> tuple[bytes | None, str | None]:
     # One PDF at a time per process: WeasyPrint, Pango and fontconfig are not documented as
     # safe to use from several threads at once, and an embedding server issues from threads.
     with _RENDERING:
-        document = weasyprint.HTML(string=html).render()
+        document = weasyprint.HTML(string=html).render(font_config=_font_config())
         data = document.write_pdf()
     _, missing = _font_problems(document)
     if missing:

@@ -19,8 +19,7 @@ from casework.errors import DefinitionError
 from casework.organisation.loader import directory_from_text, directory_path, load_directory
 from casework.organisation.model import Directory, UnitDef
 from casework.store.escalation_tables import DIRECTORY_VERSIONS
-from casework.store.repository import CASES
-from casework.store.tables import PersonRow, UnitRow
+from casework.store.tables import CASES, PersonRow, UnitRow
 from casework.store.unit_of_work import unit_of_work
 from casework.tomlfiles import read_toml
 

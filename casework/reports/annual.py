@@ -18,7 +18,7 @@ from casework.reports.counting import (
 )
 from casework.reports.model import AnnualReport
 from casework.reports.scope import Scope, resolve_scope, unit_names
-from casework.store.repository import CASES, EVENTS
+from casework.store.tables import CASES, EVENTS
 
 if TYPE_CHECKING:
     from casework.engine import Engine

@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, union_all
 
 from casework.errors import DefinitionError, InvalidInput
-from casework.store.repository import CASES, EVENTS
+from casework.store.tables import CASES, EVENTS
 
 if TYPE_CHECKING:
     from casework.workflow.definition import FlowDef

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, select
 
 from casework.reports.counting import APPLICATION, Period
 from casework.reports.scope import Scope
-from casework.store.repository import CASES, EVENTS
+from casework.store.tables import CASES, EVENTS
 
 SECTION_TITLE = "六、其他需要报告的事项"
 NOTICE, PAID = "fee_notice", "fee_paid"

@@ -36,7 +36,7 @@ from casework.errors import InvalidInput
 from casework.reports.counting import APPLICATION, Period
 from casework.reports.proactive import Verdict, judge
 from casework.reports.scope import Scope, resolve_scope, unit_names
-from casework.store.repository import CASES
+from casework.store.tables import CASES
 
 if TYPE_CHECKING:
     from casework.engine import Engine

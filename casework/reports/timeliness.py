@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, func, inspect, select
 from casework.domain.clocks import OPEN_STATUSES
 from casework.reports.counting import APPLICATION, Period
 from casework.reports.scope import Scope, directory, line_of, resolve_scope, unit_names
-from casework.store.repository import CASES, CLOCKS, EVENTS
+from casework.store.tables import CASES, CLOCKS, EVENTS
 
 if TYPE_CHECKING:
     from casework.domain.calendar import WorkCalendar

@@ -14,7 +14,7 @@ from casework.domain.calendar import YearSchedule
 from casework.domain.clocks import OPEN_STATUSES
 from casework.store.calendar_tables import CALENDAR_BASIS, CALENDAR_NOTICES
 from casework.store.escalation_tables import OUTBOX
-from casework.store.repository import CLOCKS
+from casework.store.tables import CLOCKS
 
 __all__ = [
     "affected_case_ids",

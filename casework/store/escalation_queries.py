@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from casework.domain.clocks import OPEN_STATUSES
 from casework.store.escalation_tables import ESCALATIONS, OUTBOX, SWEEP_RUNS
-from casework.store.repository import CASES, CLOCKS
+from casework.store.tables import CASES, CLOCKS
 from casework.store.unit_of_work import unit_of_work
 
 __all__ = [

@@ -1,23 +1,27 @@
-"""Tables of the letters feature (see casework/store/schema.py and migration 0004)."""
+"""Tables of the letters feature (see casework/store/schema.py and migrations 0004, 0007)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from casework.store.tables import table_of
 
 
 class LetterRow(SQLModel, table=True):
-    """One issued letter. Its files sit in the archive; the HTML is kept here as well so that
-    ``casework verify`` can compare, and a lost archive file can be told apart from an edit."""
+    """One issued letter. The row is the letter: number, content (the HTML as rendered in the
+    move's transaction), manifest data and render status commit with the move. Its files (HTML,
+    PDF, DOCX, manifest) follow the row into the archive after the commit
+    (casework/letters/materialize.py): ``pending`` until they are all written, then
+    ``rendered`` with the hashes of what was written."""
 
     __tablename__ = "letters"
     __table_args__ = (
         UniqueConstraint("unit", "year", "series", "seq", name="uq_letters_series_seq"),
         UniqueConstraint("number", name="uq_letters_number"),
+        Index("ix_letters_render_status", "render_status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,6 +48,16 @@ class LetterRow(SQLModel, table=True):
     issued_by: str = Field(max_length=50)
     issued_by_role: str = Field(max_length=32)
     issued_by_unit: str | None = Field(default=None, max_length=32)
+    # The files: which formats the letter is to have (fixed when issued), whether they are
+    # written (pending / rendered), why the last attempt did not finish, and who is writing
+    # them now (a materializer's claim: "host:pid:token" and when it was taken).
+    formats: str = Field(max_length=40)  # "html,pdf,docx"
+    render_status: str = Field(max_length=16)  # pending / rendered
+    render_error: str | None = Field(default=None, max_length=400)
+    render_attempts: int = 0
+    rendered_at: datetime | None = None
+    render_claim: str | None = Field(default=None, max_length=120)
+    render_claimed_at: datetime | None = None
 
 
 class LetterSequenceRow(SQLModel, table=True):

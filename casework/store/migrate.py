@@ -3,19 +3,20 @@
 Alembic is imported only to migrate (``casework db upgrade``) or to read the scripts: checking
 that a database is current is one query against ``alembic_version`` compared with ``HEADS``, so
 a clerk's command does not pay Alembic's import (and the scheduler's log does not start with its
-plugin lines). ``tests/integration/test_migrations.py`` checks ``HEADS`` against the scripts.
+plugin lines). ``tests/store/test_migrations.py`` checks ``HEADS`` against the scripts.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, inspect, text
 
 SCRIPT_LOCATION = "casework.store:migrations"
 # The newest revision of every branch; a new migration updates it (a test says so).
-HEADS = frozenset({"0006"})
+HEADS = frozenset({"0009"})
 
 
 def _config() -> Any:
@@ -47,12 +48,15 @@ def is_current(engine: Engine) -> bool:
     return current_revisions(engine) == HEADS
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
+def upgrade(engine: Engine, revision: str = "heads", *, letters_root: Path | None = None) -> None:
+    """Migrate to ``revision``; ``letters_root`` (the letter archive of this database, when
+    known) lets migration 0007 tell letters whose files are there from those to write again."""
     from alembic import command
 
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
+        cfg.attributes["letters_root"] = letters_root
         command.upgrade(cfg, revision)
 
 

@@ -2,16 +2,15 @@
 
 Statements are SQLAlchemy Core over the SQLModel tables: a move is a handful of statements
 (two reads, one versioned UPDATE of the case, one event INSERT, the changed clocks), which keeps
-the engine close to hand-written SQL. The caller owns the transaction.
+the engine close to hand-written SQL. The caller owns the transaction. The clocks' rows are read
+and written by casework/store/clock_rows.py, the event's hash is casework/store/event_chain.py's.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -21,22 +20,22 @@ from casework.domain.case import CASE_FIELDS, CaseSnapshot
 from casework.domain.roles import Actor
 from casework.errors import NotFound, StaleCase
 from casework.store import precompiled
-from casework.store.tables import CaseRow, ClockPauseRow, ClockRow, EventRow, table_of
-
-GENESIS = "0" * 64
-
-CASES = table_of(CaseRow)
-EVENTS = table_of(EventRow)
-CLOCKS = table_of(ClockRow)
-PAUSES = table_of(ClockPauseRow)
+from casework.store.chain_keys import ChainKey
+from casework.store.clock_rows import (
+    CLOCK_LABELS,
+    PAUSE_LABELS,
+    StoredClock,
+    clock_entries,
+    sync_clocks,
+)
+from casework.store.event_chain import GENESIS, event_hash
+from casework.store.tables import CASES, CLOCKS, EVENTS, PAUSES
 
 # Statements are built once with bound parameters so SQLAlchemy compiles each only once: a
 # move runs the same few statements every time (this is what keeps the engine near raw SQL).
-_CLOCK_LABELS = [c.label(f"k_{c.name}") for c in CLOCKS.c]
-_PAUSE_LABELS = [PAUSES.c[n].label(f"p_{n}") for n in ("id", "reason", "paused_on", "resumed_on")]
 # One round trip per case read: the case with its clocks and their pauses.
 SELECT_CASE = (
-    select(*[c for c in CASES.c if c.name != "updated_at"], *_CLOCK_LABELS, *_PAUSE_LABELS)
+    select(*[c for c in CASES.c if c.name != "updated_at"], *CLOCK_LABELS, *PAUSE_LABELS)
     .select_from(
         CASES.outerjoin(CLOCKS, CLOCKS.c.case_id == CASES.c.id).outerjoin(
             PAUSES, PAUSES.c.clock_id == CLOCKS.c.id
@@ -63,69 +62,6 @@ def update_case(columns: tuple[str, ...]) -> Any:
 
 
 INSERT_EVENT = insert(EVENTS).inline()  # inline: no implicit RETURNING of the new id
-_CLOCK_COLUMNS = (
-    "length",
-    "unit",
-    "started_on",
-    "extension_days",
-    "status",
-    "due_on",
-    "stopped_on",
-)
-INSERT_CLOCK = insert(CLOCKS).returning(CLOCKS.c.id)
-UPDATE_CLOCK = (
-    update(CLOCKS)
-    .where(CLOCKS.c.id == bindparam("b_id"))
-    .values({name: bindparam(name) for name in _CLOCK_COLUMNS})
-)
-INSERT_PAUSE = insert(PAUSES).inline()
-INSERT_CLOCKS = insert(CLOCKS).inline()
-UPDATE_PAUSE = (
-    update(PAUSES).where(PAUSES.c.id == bindparam("b_id")).values(resumed_on=bindparam("until"))
-)
-
-
-def event_hash(
-    *,
-    case_id: int,
-    seq: int,
-    move: str,
-    from_state: str,
-    to_state: str,
-    actor: Actor,
-    on: date,
-    recorded_at: datetime,
-    payload: dict[str, Any],
-    prev_hash: str,
-) -> str:
-    """SHA-256 over the event's content and the previous event's hash (a per-case chain)."""
-    body = json.dumps(
-        {
-            "case": case_id,
-            "seq": seq,
-            "move": move,
-            "from": from_state,
-            "to": to_state,
-            "actor": [actor.name, actor.role, actor.unit],
-            "on": on.isoformat(),
-            # Databases hand datetimes back in UTC: hash the instant, not its rendering.
-            "at": recorded_at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "payload": payload,
-            "prev": prev_hash,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
-@dataclass
-class StoredClock:
-    id: int
-    seq: int
-    clock: clk.Clock
-    pause_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -151,47 +87,11 @@ def _snapshot(row: Any, clocks: list[clk.Clock]) -> CaseSnapshot:
     )
 
 
-@dataclass
-class ClockEntry:
-    stored: StoredClock
-    case_id: int
-    due_on: date | None  # as stored (a cache of the derived due date)
-
-
-def _clock_entries(rows: Any) -> list[ClockEntry]:
-    """Fold rows of (clock, pause) columns labelled k_* / p_* into clocks with their pauses."""
-    entries: list[ClockEntry] = []
-    pauses: list[list[clk.Pause]] = []
-    first_rows: list[Any] = []
-    for r in rows:
-        if r.k_id is None:
-            continue
-        if not entries or entries[-1].stored.id != r.k_id:
-            entries.append(ClockEntry(StoredClock(r.k_id, r.k_seq, None), r.k_case_id, r.k_due_on))  # type: ignore[arg-type]  # clock: set below, once its pauses are read
-            pauses.append([])
-            first_rows.append(r)
-        if r.p_id is not None:
-            entries[-1].stored.pause_ids.append(r.p_id)
-            pauses[-1].append(clk.Pause(r.p_reason, r.p_paused_on, r.p_resumed_on))
-    for entry, r, ps in zip(entries, first_rows, pauses, strict=True):
-        entry.stored.clock = clk.Clock(
-            kind=r.k_kind,
-            unit=r.k_unit,
-            length=r.k_length,
-            started_on=r.k_started_on,
-            extension_days=r.k_extension_days,
-            pauses=tuple(ps),
-            status=r.k_status,
-            stopped_on=r.k_stopped_on,
-        )
-    return entries
-
-
 def load_case(conn: Connection, case_id: int) -> LoadedCase:
     rows = precompiled.fetch(conn, SELECT_CASE, {"b_id": case_id})
     if not rows:
         raise NotFound(f"案件 {case_id} 不存在", case=case_id, field="case")
-    row, entries = rows[0], _clock_entries(rows)
+    row, entries = rows[0], clock_entries(rows)
     stored = [e.stored for e in entries]
     return LoadedCase(
         id=row.id,
@@ -202,69 +102,6 @@ def load_case(conn: Connection, case_id: int) -> LoadedCase:
         snapshot=_snapshot(row, [s.clock for s in stored]),
         due_on=[e.due_on for e in entries],
     )
-
-
-def _clock_values(clock: clk.Clock, calendar: clk.Calendar) -> dict[str, Any]:
-    return {
-        "length": clock.length,
-        "unit": clock.unit,
-        "started_on": clock.started_on,
-        "extension_days": clock.extension_days,
-        "status": clock.status,
-        "due_on": clk.due_date(clock, calendar),
-        "stopped_on": clock.stopped_on,
-    }
-
-
-def _sync_clocks(
-    conn: Connection,
-    case_id: int,
-    loaded: LoadedCase | None,
-    after: CaseSnapshot,
-    calendar: clk.Calendar,
-) -> None:
-    stored = loaded.clocks if loaded else []
-    updates: list[dict[str, Any]] = []
-    plain_inserts: list[dict[str, Any]] = []
-    pause_updates: list[dict[str, Any]] = []
-    pause_inserts: list[dict[str, Any]] = []
-    for seq, clock in enumerate(after.clocks):
-        if seq < len(stored) and stored[seq].clock == clock:
-            continue
-        values = _clock_values(clock, calendar)
-        if seq < len(stored):
-            clock_id = stored[seq].id
-            updates.append({"b_id": clock_id, **values})
-            pause_ids, old_pauses = stored[seq].pause_ids, stored[seq].clock.pauses
-        else:
-            row = {"case_id": case_id, "seq": seq, "kind": clock.kind, **values}
-            if not clock.pauses:  # no child rows: no need to learn the new id
-                plain_inserts.append(row)
-                continue
-            clock_id = precompiled.fetch(conn, INSERT_CLOCK, row)[0].id
-            pause_ids, old_pauses = [], ()
-        for pseq, pause in enumerate(clock.pauses):
-            if pseq >= len(pause_ids):
-                pause_inserts.append(
-                    {
-                        "clock_id": clock_id,
-                        "seq": pseq,
-                        "reason": pause.reason,
-                        "paused_on": pause.since,
-                        "resumed_on": pause.until,
-                    }
-                )
-            elif old_pauses[pseq] != pause:
-                pause_updates.append({"b_id": pause_ids[pseq], "until": pause.until})
-    # Each kind of write is one (executemany) statement, whatever the number of clocks.
-    for statement, rows in (
-        (UPDATE_CLOCK, updates),
-        (INSERT_CLOCKS, plain_inserts),
-        (UPDATE_PAUSE, pause_updates),
-        (INSERT_PAUSE, pause_inserts),
-    ):
-        if rows:
-            precompiled.executemany(conn, statement, rows)
 
 
 def _changed_columns(before: CaseSnapshot, after: dict[str, Any]) -> list[str]:
@@ -300,8 +137,10 @@ def save_move(
     payload: dict[str, Any],
     now: datetime,
     calendar: clk.Calendar,
+    key: ChainKey,
 ) -> tuple[int, int]:
-    """Write the case, its new event and its clocks; returns (case id, new version).
+    """Write the case, its new event (its hash keyed with ``key``) and its clocks; returns
+    (case id, new version).
 
     The case UPDATE names the version the move was computed from: if another transaction moved
     the case meanwhile, no row matches and ``StaleCase`` is raised (the caller rolls back).
@@ -345,6 +184,7 @@ def save_move(
         recorded_at=now,
         payload=payload,
         prev_hash=prev_hash,
+        key=key.secret,
     )
     changed = _changed_columns(loaded.snapshot, common) if loaded else []
     touched = precompiled.execute(
@@ -385,7 +225,8 @@ def save_move(
             "payload": payload,
             "prev_hash": prev_hash,
             "hash": digest,
+            "key_id": key.id,
         },
     )
-    _sync_clocks(conn, case_id, loaded, after, calendar)
+    sync_clocks(conn, case_id, loaded.clocks if loaded else [], after, calendar)
     return case_id, version + 1

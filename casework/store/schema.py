@@ -4,5 +4,6 @@ from casework.store import (  # noqa: F401
     calendar_tables,
     escalation_tables,
     letter_tables,
+    service_tables,
     tables,
 )

@@ -110,6 +110,9 @@ class EventRow(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # The chain key that signed the event (HMAC-SHA256, migration 0008); NULL: the plain SHA-256
+    # of an event written before the database had a key (casework/store/chain_keys.py).
+    key_id: str | None = Field(default=None, max_length=16)
 
 
 class ClockRow(SQLModel, table=True):
@@ -143,3 +146,10 @@ class ClockPauseRow(SQLModel, table=True):
     reason: str = Field(max_length=32)
     paused_on: date
     resumed_on: date | None = None
+
+
+# The Core tables of the case, its events, clocks and pauses, for every Core query.
+CASES = table_of(CaseRow)
+EVENTS = table_of(EventRow)
+CLOCKS = table_of(ClockRow)
+PAUSES = table_of(ClockPauseRow)

@@ -11,7 +11,10 @@ import pytest
 from casework.cli.actions import ACTIONS, BY_MOVE, OTHER_COMMANDS
 from casework.resources import bundled_dir
 from casework.workflow.loader import load_flows, load_rule_books
-from tests.cli.conftest import APPLICANT, Cli, clock, window
+from tests.support.cli import APPLICANT, Cli, clock, window
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 # ---------------------------------------------------------------- the table matches the flow
 

@@ -10,7 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from casework.cli.main import app
-from tests.conftest import at
+from tests.support.dates import at
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 FIXTURE_2027 = Path(__file__).resolve().parents[1] / "data" / "calendar" / "2027.toml"
 

@@ -15,6 +15,9 @@ from typer.testing import CliRunner
 
 from casework.cli.main import app
 
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 runner = CliRunner()
 
 

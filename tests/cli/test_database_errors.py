@@ -11,7 +11,10 @@ from typer.testing import CliRunner
 import casework
 from casework.cli.main import app
 from casework.errors import DatabaseUnavailable
-from tests.conftest import PG_ENV
+from tests.support.databases import PG_ENV
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 runner = CliRunner()
 

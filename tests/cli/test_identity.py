@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import create_engine, update
 
 from casework.store.tables import PersonRow
-from tests.cli.conftest import Cli
+from tests.support.cli import Cli
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def test_no_user_is_refused(cli: Cli, case: int) -> None:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
 
 import casework
 from casework.cli.main import app
-from casework.store.repository import CASES
-from tests.conftest import APPLICANT, CENTRE, at
+from casework.store.tables import CASES
+from tests.support.actors import APPLICANT, CENTRE
+from tests.support.dates import at
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def test_upgrade_verify_and_recompute(tmp_path: Path) -> None:
@@ -29,7 +34,8 @@ def test_upgrade_verify_and_recompute(tmp_path: Path) -> None:
     )
     clean = runner.invoke(app, ["verify", "--db", db, "--json"])
     assert clean.exit_code == 0
-    assert json.loads(clean.output) == {"ok": True, "differences": []}
+    quiet = {"pending": 0, "failed": [], "temp_files": [], "stale_temp_files": []}
+    assert json.loads(clean.output) == {"ok": True, "differences": [], "letters": quiet}
 
     with engine.db.begin() as conn:
         conn.execute(update(CASES).where(CASES.c.id == view.id).values(state="closed"))

@@ -12,7 +12,11 @@ from typer.testing import CliRunner
 import casework
 from casework.cli.main import app
 from casework.store.tables import PersonRow
-from tests.conftest import APPLICANT, CENTRE, CLERK, at
+from tests.support.actors import APPLICANT, CENTRE, CLERK, GENERAL
+from tests.support.dates import at
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 NOW = at("2026-11-27")
 PEOPLE = [
@@ -95,7 +99,7 @@ def test_review_opened_moved_and_listed(db: str) -> None:
     assert listed.exit_code == 0, listed.output
     assert [p["state"] for p in json.loads(listed.output)] == ["decided"]
     # The case went back to its unit with the decision's deadline.
-    with_case = casework.open(db).case(1, now=NOW)
+    with_case = casework.open(db).case(1, actor=GENERAL, now=NOW)
     assert with_case.state == "in_progress"
 
 

@@ -22,9 +22,13 @@ import casework
 from casework.calendar_sources import load_calendar
 from casework.proceedings import open_review
 from casework.resources import bundled_dir
-from tests.cli.conftest import Cli, clock
-from tests.conftest import APPLICANT, CENTRE, CLERK, LEGAL, at
-from tests.integration.test_proceedings import REVIEW
+from tests.support.actors import APPLICANT, CENTRE, CLERK, LEGAL
+from tests.support.cli import Cli, clock
+from tests.support.dates import at
+from tests.support.proceedings import REVIEW
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 AS_OF = "2026-12-05"
 BASIS = "2027年的国务院办公厅放假通知尚未登记"

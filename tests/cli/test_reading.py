@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import ID_NUMBER, PHONE, Cli
+from tests.support.cli import ID_NUMBER, PHONE, Cli
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 MASKED_ID = "4201**********1234"
 MASKED_PHONE = "139****5678"

@@ -12,7 +12,10 @@ from typer.testing import CliRunner
 
 from casework.cli.main import app
 from casework.cli.schemas import SCHEMAS
-from tests.cli.conftest import ID_NUMBER, Cli
+from tests.support.cli import ID_NUMBER, Cli
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 
@@ -97,4 +100,5 @@ def test_import_schema(cli: Cli, tmp_path: Path) -> None:
     data = cli("zonghe", "import", str(path), "--json").json
     assert len(data["registered"]) == 1 and len(data["rejected"]) == 1
     valid("import", data)
-    invalid("import", {**data, "format": "xlsx"})
+    invalid("import", {**data, "format": "xls"})
+    invalid("import", {**data, "results": [{**data["results"][0], "outcome": "skipped"}]})

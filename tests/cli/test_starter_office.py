@@ -16,7 +16,10 @@ from typer.testing import CliRunner
 import casework
 from casework.cli.main import app
 from casework.store.tables import PersonRow
-from tests.cli.conftest import PEOPLE
+from tests.support.cli import PEOPLE
+
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "states" / "sample_staff.toml"

@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 from casework.cli.main import app
 from casework.resources import bundled_dir
 
+# The commands run on the suite's "today" (tests/conftest.py: pinned_today).
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 runner = CliRunner()
 REAL = bundled_dir("states")
 

@@ -8,7 +8,7 @@ import typer
 
 from casework.cli import reference
 from casework.cli.main import app
-from tests.docs.documents import DOCS
+from tests.support.documents import DOCS
 
 COMMITTED = DOCS / "cli-reference.md"
 REGENERATE = f"regenerate it with `{reference.COMMAND}` and commit the result"

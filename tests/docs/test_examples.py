@@ -38,7 +38,7 @@ import typer
 from typer.testing import CliRunner
 
 from casework.cli.main import app
-from tests.docs.documents import Block, blocks, documents, inline_code, name
+from tests.support.documents import Block, blocks, documents, inline_code, name
 
 RUN_SHELL = {"sh", "bash"}
 RUN_PYTHON = {"python"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.docs.documents import ROOT, anchors, documents, links, name
+from tests.support.documents import ROOT, anchors, documents, links, name
 
 SCANNED = ["casework", "states", "templates", "bench", "docs", "README.md", "letters/README.md"]
 SUFFIXES = {".py", ".toml", ".md", ".j2", ".txt", ".mako", ".ini", ".cfg"}

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 import casework
 from casework.notify import NotifySettings
 from casework.scheduler import NightlyJobs
-from casework.store.repository import EVENTS
-from tests.conftest import at
-from tests.escalation.conftest import awaiting_correction, levels, outbox_count, register, run
+from casework.store.tables import EVENTS
+from tests.support.dates import at
+from tests.support.escalation import awaiting_correction, levels, outbox_count, register, run
 
 
 def _sweep_in_process(url: str, barrier: Any, results: Any) -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from casework.errors import InvalidInput
 from casework.notify import NotifySettings, dispatch, retry_now
-from tests.conftest import at
-from tests.escalation.conftest import every_level_night, outbox, register, run
+from tests.support.dates import at
+from tests.support.escalation import every_level_night, outbox, register, run
 
 NOW = at("2026-03-31", 1)
 

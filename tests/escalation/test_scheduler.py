@@ -11,8 +11,9 @@ from casework.errors import DefinitionError, InvalidInput
 from casework.notify import NotifySettings
 from casework.scheduler import NightlyJobs, ScheduleSettings, build_scheduler
 from casework.settings import TIMEZONE
-from tests.conftest import at
-from tests.escalation.conftest import free_port, levels, outbox, register, replaced_deputy, run
+from tests.support.dates import at
+from tests.support.escalation import levels, outbox, register, replaced_deputy, run
+from tests.support.smtp import free_port
 
 # A mail server that is not there: valid settings; sending would wait for it.
 NO_SERVER = {

@@ -13,9 +13,10 @@ from sqlalchemy import select, text
 
 from casework.escalation import due_query
 from casework.proceedings import open_review
-from casework.store.repository import CLOCKS, EVENTS
-from tests.conftest import CENTRE, CLERK, DUTY, LEGAL, at
-from tests.escalation.conftest import (
+from casework.store.tables import CLOCKS, EVENTS
+from tests.support.actors import CENTRE, CLERK, DUTY, GENERAL, LEGAL
+from tests.support.dates import at
+from tests.support.escalation import (
     awaiting_correction,
     levels,
     outbox,
@@ -23,7 +24,7 @@ from tests.escalation.conftest import (
     register,
     run,
 )
-from tests.integration.test_proceedings import REVIEW
+from tests.support.proceedings import REVIEW
 
 
 def days(first: str, last: str) -> list[str]:
@@ -39,7 +40,9 @@ def test_reply_ladder_fires_on_its_working_days_across_the_may_holiday(engine) -
     # Received Fri 4/3: day 1 is Tue 4/7 (4/4–4/6 清明); the 20th working day is Thu 5/7
     # (4/7–4/10, 4/13–17, 4/20–24, 4/27–30 = 18, then 5/6, 5/7 after 5/1–5/5 off).
     case = register(engine, "2026-04-03")
-    assert engine.case(case, now=at("2026-04-03")).clocks[0].due_on == date(2026, 5, 7)
+    assert engine.case(case, actor=GENERAL, now=at("2026-04-03")).clocks[0].due_on == date(
+        2026, 5, 7
+    )
     for day in days("2026-04-20", "2026-05-12"):
         run(engine, day)
     reply = [(lv, on) for c, kind, lv, on in levels(engine, case) if kind == "reply"]
@@ -54,7 +57,9 @@ def test_reply_ladder_fires_on_its_working_days_across_the_may_holiday(engine) -
 def test_breach_after_a_due_date_before_the_holiday_waits_for_the_next_working_day(engine) -> None:
     # Received Wed 4/1: 4/2, 4/3 (2), 4/7–4/10 (6), 4/13–17 (11), 4/20–24 (16), 4/27–30 (20).
     case = register(engine, "2026-04-01")
-    assert engine.case(case, now=at("2026-04-02")).clocks[0].due_on == date(2026, 4, 30)
+    assert engine.case(case, actor=GENERAL, now=at("2026-04-02")).clocks[0].due_on == date(
+        2026, 4, 30
+    )
     for day in days("2026-04-30", "2026-05-06"):
         run(engine, day)
     breach = [on for _, kind, lv, on in levels(engine, case) if lv == "breach"]
@@ -149,7 +154,7 @@ def test_window_application_at_the_centre_waits_and_reaches_the_centre_head(engi
     # Received at the service centre Mon 3/2 without a unit: 待转办 at the centre, forwarding
     # due Tue 3/3 (1 working day); the reply clock runs from 3/2 all the same (due 3/30).
     case = register(engine, "2026-03-02", unit=None)
-    view = engine.case(case, now=at("2026-03-02"))
+    view = engine.case(case, actor=GENERAL, now=at("2026-03-02"))
     assert view.state == "awaiting_forward"
     assert [(c.kind, c.due_on) for c in view.clocks] == [
         ("reply", date(2026, 3, 30)),
@@ -240,9 +245,15 @@ def test_lapse_moves_close_the_applicant_periods_as_the_system(engine) -> None:
     assert [x["case"] for x in run(engine, "2026-03-25").lapses] == [cons]
     assert [x["case"] for x in run(engine, "2026-04-01").lapses] == [fee]
     assert run(engine, "2026-04-02").lapses == []
-    assert engine.case(corr, now=at("2026-04-02")).fields["outcome"] == "other_no_correction"
-    assert engine.case(fee, now=at("2026-04-02")).fields["outcome"] == "other_fee_unpaid"
-    consulted = engine.case(cons, now=at("2026-04-02"))
+    assert (
+        engine.case(corr, actor=GENERAL, now=at("2026-04-02")).fields["outcome"]
+        == "other_no_correction"
+    )
+    assert (
+        engine.case(fee, actor=GENERAL, now=at("2026-04-02")).fields["outcome"]
+        == "other_fee_unpaid"
+    )
+    consulted = engine.case(cons, actor=GENERAL, now=at("2026-04-02"))
     assert consulted.state == "in_progress"
     # Reply resumes at the consultation's due date 3/24 with 19 working days left
     # (1 used on 3/3): 3/25 … 4/3 (8), 4/7 … 4/10 (12), 4/13 … 4/17 (17), 4/20, 4/21.
@@ -271,12 +282,12 @@ def test_a_crash_between_lapse_moves_loses_nothing(engine, monkeypatch) -> None:
     with pytest.raises(SystemExit):
         run(engine, "2026-03-11")
     monkeypatch.setattr(engine, "move", real_move)
-    states = [engine.case(c, now=at("2026-03-12")).state for c in cases]
+    states = [engine.case(c, actor=GENERAL, now=at("2026-03-12")).state for c in cases]
     assert states == ["closed", "awaiting_correction"]
     again = run(engine, "2026-03-12")
     assert [(x["case"], x["result"]) for x in again.lapses] == [(cases[1], "done")]
     assert run(engine, "2026-03-13").lapses == []
-    events = [e.move for e in engine.case(cases[0], now=at("2026-03-13")).events]
+    events = [e.move for e in engine.case(cases[0], actor=GENERAL, now=at("2026-03-13")).events]
     assert events.count("correction_lapsed") == 1
 
 

@@ -1,7 +1,8 @@
 """Every generated letter against docs/letters.md (what each letter must contain).
 
-The letters come from real moves (scenario.every_kind); older remedies regimes, which no move
-dated 2024–2026 can produce, are checked on the shipped templates with the sample cases.
+The letters come from real moves (``every_kind`` in tests/support/letters.py); older remedies
+regimes, which no move dated 2024–2026 can produce, are checked on the shipped templates with the
+sample cases.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from casework.letters.rendering import Renderer, template_name
 from casework.letters.samples import application_sample
 from casework.resources import bundled_dir
 from casework.workflow.build import build_workflow
-from tests.integration.test_proceedings import REVIEW, SUIT
-from tests.letters.scenario import AGENCY, NOTE, REASONS, SEARCH
+from tests.support.letters import AGENCY, NOTE, REASONS, SEARCH
+from tests.support.proceedings import REVIEW, SUIT
 
 TO_APPLICANT = [
     "receipt",
@@ -138,7 +139,14 @@ def test_disclosure(issued) -> None:
     body = plain_text(row.html)
     assert "第三十六条第（二）项" in body and "第四十条" in body
     assert "随本答复书一并向您提供" in body  # how and when
-    assert lines(row)[-2:] == ["附件：", "1. 2025年部门预算表"]
+    # GB/T 9704-2012: the attachment note after the body, before the issuer and the date
+    assert lines(row)[-5:] == [
+        "特此告知。",
+        "附件：2025年部门预算表",
+        "武汉市硚口区财政局",
+        "2026年3月20日",
+        "（印章）",
+    ]
 
 
 def test_partial_disclosure(issued) -> None:

@@ -9,7 +9,7 @@ import pytest
 from casework.letters.checks import check_letters
 from casework.resources import bundled_dir
 from casework.workflow.loader import load_flows, load_rule_books
-from tests.letters.conftest import extended_states
+from tests.support.letters import extended_states
 
 
 def flows(states: Path):  # type: ignore[no-untyped-def]

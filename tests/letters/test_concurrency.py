@@ -17,9 +17,8 @@ import pytest
 import casework
 from casework.errors import CaseworkError
 from casework.resources import bundled_dir
-from tests.conftest import APPLICANT, CENTRE, CLERK
-from tests.letters.conftest import extended_states
-from tests.letters.scenario import NOW, letters
+from tests.support.actors import APPLICANT, CENTRE, CLERK
+from tests.support.letters import NOW, extended_states, letters
 
 THREADS = 6
 PER_THREAD = 9

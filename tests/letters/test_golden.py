@@ -6,8 +6,6 @@ After a deliberate change of wording, rewrite the files with
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,17 +14,7 @@ from casework.letters.kinds import KINDS
 from casework.letters.memo import render_escalation_memo
 from casework.letters.samples import memo_sample
 from casework.resources import bundled_dir
-
-GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
-UPDATE = os.environ.get("CASEWORK_UPDATE_GOLDEN") == "1"
-
-
-def compare(kind: str, html: str, folder: Path = GOLDEN) -> None:
-    path = folder / f"{kind}.html"
-    if UPDATE:
-        path.write_text(html, encoding="utf-8")
-    assert path.exists(), f"{path} is missing: run with CASEWORK_UPDATE_GOLDEN=1"
-    assert html == path.read_text(encoding="utf-8"), f"{kind} differs from {path}"
+from tests.support.golden import GOLDEN, compare
 
 
 @pytest.mark.parametrize("kind", sorted(set(KINDS) - {"escalation_memo"}))

@@ -16,17 +16,9 @@ from casework.letters.issuing import service_of
 from casework.letters.kinds import KINDS
 from casework.resources import bundled_dir
 from casework.store.letter_tables import SEQUENCES
-from casework.store.repository import CASES, EVENTS
-from tests.conftest import APPLICANT, CLERK, DUTY, OTHER_CLERK
-from tests.letters.scenario import (
-    NOW,
-    REASONS,
-    every_kind,
-    files,
-    letters,
-    move,
-    register,
-)
+from casework.store.tables import CASES, EVENTS
+from tests.support.actors import APPLICANT, CLERK, DUTY, GENERAL, OTHER_CLERK
+from tests.support.letters import NOW, REASONS, every_kind, files, letters, move, register
 
 
 def count(engine, table) -> int:  # type: ignore[no-untyped-def]
@@ -105,7 +97,7 @@ def test_a_refusal_without_reasons_fails_whole_and_takes_no_number(engine) -> No
         move(engine, case, "reply", "2026-03-20", outcome="withheld_process")
     assert info.value.field == "reasons"
     assert "理由" in str(info.value)
-    view = engine.case(case)
+    view = engine.case(case, actor=GENERAL)
     assert view.state == "in_progress"
     assert [e.move for e in view.events] == ["register"]
     assert [r.kind for r in letters(engine, case)] == ["receipt"]
@@ -145,7 +137,7 @@ def test_a_template_error_fails_the_move_and_consumes_no_number(
             move(engine, case, "reply", "2026-03-20", outcome="disclosed")
         assert "reply_disclosed.html.j2" in str(info.value)
         assert "case.fax_number" in str(info.value)
-        assert engine.case(case).state == "in_progress"
+        assert engine.case(case, actor=GENERAL).state == "in_progress"
         assert count(engine, EVENTS) == 1
         assert [r.kind for r in letters(engine)] == ["receipt"]
         with engine.db.connect() as conn:
@@ -198,20 +190,6 @@ def test_an_unwritable_archive_is_refused_before_anything_is_written(
         engine.db.dispose()
 
 
-def test_files_that_cannot_be_written_at_commit_roll_the_move_back(engine, archive: Path) -> None:
-    # The case directory of the first case is taken by a file: writing fails at commit time.
-    (archive / "2026").mkdir(parents=True)
-    (archive / "2026" / "1").write_text("in the way")
-    with pytest.raises(CaseworkError) as info:
-        register(engine)
-    assert "不可写" in str(info.value)
-    assert (count(engine, CASES), count(engine, SEQUENCES)) == (0, 0)
-    assert files(archive) == ["2026/1"]
-    (archive / "2026" / "1").unlink()
-    case = register(engine).id
-    assert letters(engine, case)[0].number == "硚财政依申登〔2026〕1号"
-
-
 def test_a_move_rolled_back_after_its_letter_leaves_no_file(engine, archive: Path) -> None:
     def later_hook(record) -> None:  # type: ignore[no-untyped-def]
         raise InvalidInput("后续环节失败", field="later")
@@ -236,7 +214,7 @@ def test_issuing_by_hand_is_an_event_with_a_new_number(full) -> None:
     ]
     # The new letter restates the reply (its reasons) under its own date and number.
     assert REASONS in rows[2].html and "2026年3月23日" in rows[2].html
-    assert [e.move for e in full.case(case).events][-1] == "issue_letter"
+    assert [e.move for e in full.case(case, actor=GENERAL).events][-1] == "issue_letter"
     assert full.verify() == []
 
 
@@ -251,7 +229,7 @@ def test_bad_kinds_by_hand_are_refused_and_write_nothing(full, kind: str, field:
         move(full, case, "issue_letter", "2026-03-23", kind=kind)
     assert info.value.field == field
     assert len(letters(full, case)) == 2
-    assert [e.move for e in full.case(case).events] == ["register", "reply"]
+    assert [e.move for e in full.case(case, actor=GENERAL).events] == ["register", "reply"]
 
 
 def test_a_draft_is_unnumbered_and_leaves_no_trace(full, archive: Path) -> None:

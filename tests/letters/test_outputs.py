@@ -21,8 +21,9 @@ from sqlalchemy import create_engine, insert
 
 import casework
 from casework.letters.pdf import unavailable_reason
+from casework.settings import Settings
 from casework.store.tables import PersonRow
-from tests.letters.scenario import files, letters, move, register
+from tests.support.letters import files, letters, move, register
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")
 needs_pdf = pytest.mark.skipif(
@@ -41,6 +42,23 @@ def every_format(tmp_path: Path, archive: Path, monkeypatch: pytest.MonkeyPatch)
     engine = casework.open(f"sqlite:///{tmp_path / 'c.db'}", upgrade=True)
     yield engine
     engine.db.dispose()
+
+
+def test_settings_passed_in_choose_formats_and_archive_without_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An embedding system passes its settings; the environment is not consulted for them."""
+    monkeypatch.setenv("CASEWORK_LETTER_FORMATS", "html")
+    monkeypatch.setenv("CASEWORK_LETTERS_DIR", str(tmp_path / "not-here"))
+    own = tmp_path / "own-archive"
+    settings = Settings(letter_formats=("html", "docx"), letters_dir=own)
+    engine = casework.open(f"sqlite:///{tmp_path / 'c.db'}", upgrade=True, settings=settings)
+    try:
+        case = register(engine).id
+    finally:
+        engine.db.dispose()
+    assert files(own) == [f"2026/{case}/receipt-czj-1.{ext}" for ext in ("docx", "html", "json")]
+    assert not (tmp_path / "not-here").exists()
 
 
 @needs_pdf
@@ -101,16 +119,19 @@ def test_without_a_chinese_font_pdf_is_refused_and_html_and_docx_still_issue(
     }
     issued = _run(
         "import casework, json\n"
-        "from tests.letters.scenario import register, letters\n"
+        "from tests.support.letters import register, letters\n"
         f"e = casework.open({db!r}, upgrade=True)\n"
         "r = letters(e, register(e).id)[0]\n"
-        "print(json.dumps([r.pdf_hash, r.pdf_skipped, r.docx_hash is not None]))\n",
+        "print(json.dumps([r.pdf_hash, r.pdf_skipped, r.docx_hash is not None, r.number,"
+        " r.render_status, r.render_error]))\n",
         env,
     )
     assert issued.returncode == 0, issued.stderr
-    pdf_hash, skipped, has_docx = json.loads(issued.stdout)
+    pdf_hash, skipped, has_docx, number, status, error = json.loads(issued.stdout)
     assert pdf_hash is None and has_docx
     assert "fonts-noto-cjk" in skipped
+    # The letter is issued (its number stands); its PDF waits, with the reason, for the fonts.
+    assert (number, status, error) == ("硚财政依申登〔2026〕1号", "pending", skipped)
     assert files(tmp_path / "archive") == [
         "2026/1/receipt-czj-1.docx",
         "2026/1/receipt-czj-1.html",

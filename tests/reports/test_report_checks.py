@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from casework.reports.annual import annual_report
-from tests.reports.conftest import insert_case_row, proceeding
+from tests.support.reports import insert_case_row, proceeding
 
 
 def build_inconsistent(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from casework.reports.annual import annual_report
 from casework.reports.layout import TABLE3_NOTE
 from casework.reports.scope import UNITS
 from casework.store.db import WRITE
-from tests.reports.test_report_annual import EXPECTED_2025, EXPECTED_TABLE4, build_year
+from tests.support.report_year import EXPECTED_2025, EXPECTED_TABLE4, build_year
 
 KIND_HEADERS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from casework.reports import exports
 from casework.reports.annual import annual_report
-from tests.reports.conftest import NOW, clerk, register
+from tests.support.reports import NOW, clerk, register
 
 TITLE = "六、其他需要报告的事项"
 

@@ -13,7 +13,7 @@ import pytest
 from casework.errors import InvalidInput
 from casework.reports.hot import cluster_indices, hot_matters, vectorise
 from casework.reports.proactive import judge
-from tests.reports.conftest import register
+from tests.support.reports import register
 
 CLUSTERS = {
     "宝丰路征收": [

@@ -15,7 +15,7 @@ from itertools import combinations
 from pathlib import Path
 
 from casework.reports.hot import STOPWORDS, cluster_indices, hot_matters, vectorise
-from tests.reports.conftest import register
+from tests.support.reports import register
 
 HELDOUT = Path(__file__).parent.parent / "data" / "hot_heldout.toml"
 PRECISION_FLOOR = 0.75

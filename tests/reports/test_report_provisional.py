@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from casework.reports.timeliness import timeliness
-from tests.conftest import CENTRE, at
-from tests.reports.conftest import clerk
+from tests.support.actors import CENTRE
+from tests.support.dates import at
+from tests.support.reports import clerk
 
 PERIOD = (date(2026, 12, 1), date(2027, 1, 31))
 NOTICE = "2027年的国务院办公厅放假通知尚未登记"

@@ -13,9 +13,9 @@ from sqlalchemy import insert, select, text
 from casework.reports.timeliness import timeliness
 from casework.store.db import WRITE
 from casework.store.escalation_tables import ESCALATIONS
-from casework.store.repository import CLOCKS
-from tests.conftest import CENTRE, DUTY
-from tests.reports.conftest import NOW, case, clerk, register, reopen, reply
+from casework.store.tables import CLOCKS
+from tests.support.actors import CENTRE, DUTY
+from tests.support.reports import NOW, case, clerk, register, reopen, reply
 
 MARCH = (date(2025, 3, 1), date(2025, 3, 31))
 
