@@ -8,7 +8,7 @@ PostgreSQL: a case id outside PostgreSQL's integer range, a naive or non-datetim
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from casework.domain.roles import ROLES, Actor
@@ -20,6 +20,7 @@ __all__ = [
     "check_case_id",
     "check_filters",
     "check_now",
+    "check_search",
     "check_version",
 ]
 
@@ -115,3 +116,33 @@ def check_filters(
         )
     if limit is not None:
         _whole(limit, "limit", "条数")
+
+
+_SEARCH_LENGTH = 200  # a name, a number or a phrase to look for
+MAX_RESULTS = 1000
+
+
+def check_search(
+    *, applicant: Any, text: Any, received_from: Any, received_to: Any, unit: Any, limit: Any
+) -> None:
+    """The criteria of ``find``: short text, days (not moments) in order, a bounded count."""
+    _text(applicant, "applicant", _SEARCH_LENGTH, required=False)
+    _text(text, "text", _SEARCH_LENGTH, required=False)
+    _text(unit, "unit", _UNIT_LENGTH, required=False)
+    for name, day in (("from", received_from), ("to", received_to)):
+        if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+            raise InvalidInput(
+                f"{name}：应为日期（datetime.date），收到 {day!r}", field=name, rule="a day"
+            )
+    if received_from is not None and received_to is not None and received_from > received_to:
+        raise InvalidInput(
+            f"from：起始日期 {received_from} 晚于截止日期 {received_to}",
+            field="from",
+            rule="from ≤ to",
+        )
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_RESULTS:
+        raise InvalidInput(
+            f"limit：应为 1 至 {MAX_RESULTS} 的整数，收到 {limit!r}",
+            field="limit",
+            rule="whole number in range",
+        )

@@ -10,7 +10,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection
 
-from casework.boundary import check_actor, check_case_id, check_filters
+from casework.boundary import check_actor, check_case_id, check_filters, check_search
 from casework.domain import clocks as clk
 from casework.domain.case import CaseSnapshot
 from casework.domain.masking import masked
@@ -199,6 +199,20 @@ class CaseQueries:
         """Cases matching ``criteria`` that ``actor`` may see, newest receipt first, with
         identity and phone numbers masked (a unit role finds its own unit's cases only)."""
         actor = check_actor(actor)
+        if not isinstance(criteria, Criteria):
+            raise InvalidInput(
+                f"criteria：应为 casework.search.Criteria，收到 {criteria!r}",
+                field="criteria",
+                rule="find takes Criteria",
+            )
+        check_search(
+            applicant=criteria.applicant,
+            text=criteria.text,
+            received_from=criteria.received_from,
+            received_to=criteria.received_to,
+            unit=criteria.unit,
+            limit=criteria.limit,
+        )
         unit = reading_scope(actor, criteria.unit, self.workflow.units)
         found = find_cases(self.db, replace(criteria, unit=unit))
         return [FoundCase(**masked(asdict(c))) for c in found]

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from casework.domain.roles import Actor
 from casework.errors import CaseworkError
+from casework.search import Criteria
 from casework.store.tables import CASES, CLOCKS, EVENTS
 from tests.support.actors import APPLICANT, CENTRE, CLERK
 from tests.support.dates import at
@@ -79,7 +80,7 @@ def counts(engine) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
 
 @st.composite
 def calls(draw: st.DrawFn):  # type: ignore[no-untyped-def]
-    kind = draw(st.sampled_from(["register", "move", "case", "worklist"]))
+    kind = draw(st.sampled_from(["register", "move", "case", "worklist", "find"]))
     now = draw(mostly(at("2026-03-20")))
     if kind == "register":
         inputs = {**APPLICANT, "channel": "window", "unit": "czj"}
@@ -122,11 +123,27 @@ def calls(draw: st.DrawFn):  # type: ignore[no-untyped-def]
             },
         )
     if kind == "case":
-        return kind, (draw(mostly(1)),), {"now": now}
+        reveal = draw(st.one_of(st.none(), st.none(), anything))
+        return kind, (draw(mostly(1)),), {"actor": draw(actors), "now": now, "reveal": reveal}
+    if kind == "find":
+        criteria = Criteria(
+            applicant=draw(st.one_of(st.none(), anything)),
+            text=draw(st.one_of(st.none(), st.just("预算"), anything)),
+            received_from=draw(st.one_of(st.none(), anything)),
+            received_to=draw(st.one_of(st.none(), anything)),
+            unit=draw(st.one_of(st.none(), anything)),
+            limit=draw(mostly(50)),
+        )
+        return (
+            kind,
+            (draw(st.one_of(st.just(criteria), st.just(criteria), anything)),),
+            {"actor": draw(actors)},
+        )
     return (
         kind,
         (),
         {
+            "actor": draw(actors),
             "unit": draw(st.one_of(st.none(), anything)),
             "now": now,
             "overdue": draw(st.one_of(st.just(False), anything)),
@@ -162,5 +179,6 @@ def test_no_exception_escapes_the_boundary_and_a_refusal_writes_nothing(engine) 
             outcomes["ok"] += 1
 
     one()
+    print(f"\nboundary fuzz ({engine.db.dialect.name}): {outcomes}")  # the figure, with -s
     assert outcomes["refused"] > 0  # the fuzzer did reach the checks
     assert engine.verify() == []

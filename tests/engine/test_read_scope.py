@@ -163,3 +163,20 @@ def test_a_letter_s_text_is_masked_unless_revealed(engine: Any) -> None:
     with pytest.raises(PermissionDenied):
         get_letter(engine, receipt.id, actor=OTHER_CLERK, reveal="好奇")
     assert events(engine, case) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("criteria", "field"),
+    [
+        (Criteria(limit="50"), "limit"),  # type: ignore[arg-type]  # what a caller can get wrong
+        (Criteria(limit=0), "limit"),
+        (Criteria(text="a\x00b"), "text"),
+        (Criteria(received_from=NOW), "from"),  # a moment, not a day
+        (Criteria(received_from=NOW.date(), received_to=at("2026-03-01").date()), "from"),
+        ("预算", "criteria"),
+    ],
+)
+def test_find_refuses_bad_criteria_before_any_sql(engine: Any, criteria: Any, field: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        engine.find(criteria, actor=GENERAL)
+    assert refused.value.field == field
