@@ -4,6 +4,10 @@ Each command runs as a fresh process, as a clerk types it, ``--runs`` times; the
 printed with their ratio to ``python -c "import sqlalchemy"`` (target: every clerk command
 ≤ 2×) and ``casework --help`` with its ratio to ``python -c pass`` (target: ≤ 3×).
 
+Python caches bytecode on a clerk's machine (SQLAlchemy's is written when it is installed), so
+the commands run with it: ``PYTHONDONTWRITEBYTECODE``, which some build machines set, is dropped
+for them, and the warm-up round writes the cache.
+
 Run from the repository: ``python bench/cli.py [--runs 5]`` (a scratch SQLite database with the
 sample office and one application is made in a temporary folder).
 """
@@ -22,18 +26,26 @@ from pathlib import Path
 CASEWORK = [sys.executable, "-m", "casework"]
 
 
-def timed(args: list[str], env: dict[str, str], runs: int) -> float:
-    """The median wall time of ``runs`` runs (after one warm-up run for the disk cache)."""
-    samples = []
-    for i in range(runs + 1):
-        started = time.perf_counter()
-        done = subprocess.run(args, env=env, capture_output=True, check=False)
-        elapsed = time.perf_counter() - started
-        if done.returncode not in (0, 1):
-            raise SystemExit(f"{' '.join(args)} failed: {done.stderr.decode()[-500:]}")
-        if i:
-            samples.append(elapsed)
-    return statistics.median(samples)
+def _once(args: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed: {done.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def medians(runs: dict[str, tuple[list[str], dict[str, str]]], rounds: int) -> dict[str, float]:
+    """The median wall time of each command over ``rounds`` rounds. A round runs every command
+    once, in turn, so that the yardsticks and the commands meet the same machine load (a shared
+    machine's noise then moves both sides of a ratio); one warm-up round is not counted."""
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for round_ in range(rounds + 1):
+        for name, (args, env) in runs.items():
+            elapsed = _once(args, env)
+            if round_:
+                samples[name].append(elapsed)
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 def main() -> None:
@@ -43,6 +55,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "bench.db")
         env = {**os.environ, "CASEWORK_LETTERS_DIR": str(Path(folder) / "letters")}
+        if env.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+            print("(PYTHONDONTWRITEBYTECODE is set here: dropped for the commands measured)")
         env["CASEWORK_LETTER_FORMATS"] = "html"
         for setup in (
             ["db", "upgrade", "--db", db],
@@ -58,8 +72,6 @@ def main() -> None:
             capture_output=True,
         )  # fmt: skip
         clerk = {**env, "CASEWORK_USER": "lina"}
-        bare = timed([sys.executable, "-c", "pass"], env, args.runs)
-        sqlalchemy = timed([sys.executable, "-c", "import sqlalchemy"], env, args.runs)
         commands = {
             "casework worklist": ["worklist", "--db", db, "--as-of", "2026-03-05"],
             "casework case show 1": ["case", "show", "1", "--db", db, "--as-of", "2026-03-05"],
@@ -67,14 +79,21 @@ def main() -> None:
             "casework letter list --case 1": ["letter", "list", "--case", "1", "--db", db],
             "casework calendar due": ["calendar", "due", "2026-12-04", "20", "--db", db],
         }
+        runs = {
+            "pass": ([sys.executable, "-c", "pass"], env),
+            "sqlalchemy": ([sys.executable, "-c", "import sqlalchemy"], env),
+            "casework --help": ([*CASEWORK, "--help"], env),
+            **{name: ([*CASEWORK, *command], clerk) for name, command in commands.items()},
+        }
+        t = medians(runs, args.runs)
+        bare, sqlalchemy = t["pass"], t["sqlalchemy"]
         print(f"python -c pass:              {bare * 1000:7.0f} ms")
         print(f"python -c 'import sqlalchemy': {sqlalchemy * 1000:5.0f} ms")
-        help_time = timed([*CASEWORK, "--help"], env, args.runs)
+        help_time = t["casework --help"]
         ratio = help_time / bare
         print(f"casework --help:             {help_time * 1000:7.0f} ms  {ratio:4.1f}× pass")
-        for name, command in commands.items():
-            t = timed([*CASEWORK, *command], clerk, args.runs)
-            print(f"{name:28} {t * 1000:7.0f} ms  {t / sqlalchemy:4.1f}× sqlalchemy")
+        for name in commands:
+            print(f"{name:28} {t[name] * 1000:7.0f} ms  {t[name] / sqlalchemy:4.1f}× sqlalchemy")
         print(f"(medians of {args.runs} runs each; targets: clerk commands ≤ 2× sqlalchemy,")
         print(" --help ≤ 3× pass)")
 

@@ -168,7 +168,7 @@ def old_path(engine: Any) -> None:
     from casework.letters import archive
     from casework.letters.issuing import service_of
     from casework.letters.render_workers import Job, render_job
-    from casework.store.letter_tables import LETTERS
+    from casework.store.tables import LETTERS
 
     service = service_of(engine)
     service.render_after_commit = False

@@ -16,34 +16,24 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from casework.calendar_office import recompute as recompute_calendar
-from casework.calendar_sources import load_calendar
 from casework.engine import Engine
 from casework.errors import CaseworkError
-from casework.escalation import check_files as check_escalation_files
-from casework.letters import checkpoints
-from casework.letters.archive import configured_root
-from casework.letters.checks import check_letters
-from casework.letters.config import load_letter_settings
-from casework.letters.issuing import install as install_letters
-from casework.organisation import load_units, upsert_units
+from casework.letters import hooks as letter_hooks
 from casework.settings import TIMEZONE, Settings
 from casework.store import migrate
 from casework.store.calendar_store import notices_in_force
 from casework.store.chain_keys import KeyFile, default_key_file
 from casework.store.db import check_reachable, create_db_engine
-from casework.store.tables import CASES, UnitRow, table_of
+from casework.store.tables import CASES, UNITS
 from casework.store.unit_of_work import unit_of_work
-from casework.tomlfiles import Problems
 from casework.workflow.apply import Workflow
 from casework.workflow.build import build_workflow
-from casework.workflow.loader import load_flows, load_rule_books
-
-UNITS = table_of(UnitRow)
 
 
 def sync_units(db: DbEngine, states_dir: Path) -> int:
     """Insert or update the units of states/organisation.toml; returns how many were written."""
+    from casework.organisation import load_units, upsert_units
+
     units = load_units(states_dir)
     with unit_of_work(db) as uow:
         return upsert_units(uow.conn, units, contacts=False)
@@ -138,6 +128,8 @@ def open_engine(
         settings = replace(settings, states_dir=Path(states_dir))
     db = open_database(settings.database_url, must_exist=not upgrade)
     if upgrade:
+        from casework.letters.archive import configured_root
+
         # Migration 0007 looks for the files of the letters already issued.
         migrate.upgrade(db, letters_root=configured_root(settings, db))
         sync_units(db, settings.states_dir)
@@ -153,11 +145,12 @@ def open_engine(
     keys = KeyFile((settings.chain_key_file or default_key_file(settings.database_url)).resolve())
     engine = Engine(db, settings, load_workflow(db, settings.states_dir), keys=keys)
     if upgrade:
+        from casework.calendar_office import recompute as recompute_calendar
+
         # Record the calendar the clocks are computed on from now, so that a year becoming
         # known later is found and recomputed (nothing is recomputed here: no basis yet).
         recompute_calendar(engine, now=datetime.now(TIMEZONE))
-    install_letters(engine)
-    checkpoints.install(engine)
+    letter_hooks.install(engine)
     return engine
 
 
@@ -165,6 +158,15 @@ def check_states(states_dir: Path, engine: Engine | None = None) -> list[str]:
     """Every problem in the rule files — flows, rule books, calendar, organisation, letters,
     the escalation ladder and its notice templates — and, given a database, the stored cases
     they would strand."""
+    # What only this check reads: a clerk's command does not import it (issue 16).
+    from casework.calendar_sources import load_calendar
+    from casework.escalation import check_files as check_escalation_files
+    from casework.letters.checks import check_letters
+    from casework.letters.config import load_letter_settings
+    from casework.organisation import load_units
+    from casework.tomlfiles import Problems
+    from casework.workflow.loader import load_flows, load_rule_books
+
     problems = Problems()
     templates_dir = Settings.from_env().templates_dir
     try:

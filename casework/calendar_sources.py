@@ -56,14 +56,16 @@ HOLIDAY_NAMES: dict[str, str] = {
 
 def library_version() -> str:
     """The installed version of the ``chinesecalendar`` package."""
-    from importlib.metadata import PackageNotFoundError, version
+    import chinese_calendar
 
-    try:
-        return version(LIBRARY)
-    except PackageNotFoundError:  # pragma: no cover - vendored copies
-        import chinese_calendar
+    # The package states its version: reading the installed metadata for the same string
+    # costs ~2.4 ms of every command's start-up.
+    own = getattr(chinese_calendar, "__version__", None)
+    if isinstance(own, str):
+        return own
+    from importlib.metadata import version
 
-        return str(getattr(chinese_calendar, "__version__", "unknown"))
+    return version(LIBRARY)
 
 
 def _library_years(chinese_calendar: Any) -> range:

@@ -166,7 +166,7 @@ def _example_pdf(engine: Engine) -> Path | None:
     """One PDF to open: the first withheld reply (the richest letter), else any PDF."""
     from sqlalchemy import select
 
-    from casework.store.letter_tables import LETTERS
+    from casework.store.tables import LETTERS
 
     query = (
         select(LETTERS.c.directory, LETTERS.c.stem)

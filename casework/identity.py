@@ -24,9 +24,8 @@ from sqlalchemy import select
 from casework.domain.roles import ADMIN_ROLES, ROLES, Actor
 from casework.errors import InvalidInput, NotFound, PermissionDenied
 from casework.settings import USER_VARIABLE
-from casework.store.tables import PersonRow, table_of
+from casework.store.tables import PEOPLE
 
-PEOPLE = table_of(PersonRow)
 _NAME_LENGTH = 50  # events.actor_name
 
 

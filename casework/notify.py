@@ -45,7 +45,7 @@ from sqlalchemy import and_, func, or_, select, update
 
 from casework.errors import InvalidInput
 from casework.organisation import is_email
-from casework.store.escalation_tables import OUTBOX
+from casework.store.tables import OUTBOX
 from casework.store.unit_of_work import unit_of_work
 
 log = logging.getLogger("casework.notify")

@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import or_, select
 
-from casework.store.tables import CASES, UnitRow, table_of
+from casework.store.tables import CASES, UNITS
 from casework.views import jsonable_dict
 
-UNITS = table_of(UnitRow)
 DEFAULT_LIMIT = 50
 
 

@@ -22,7 +22,7 @@ from casework.intake import import_rows
 from casework.intake_checks import check_row, receipt_date
 from casework.intake_files import ENCODING_RULE, read_export
 from casework.intake_rows import FILE_RULE, ROW_RULE, Row
-from casework.store.tables import CaseRow
+from casework.store.models.cases import CaseRow
 from casework.workflow.inputs import COLUMN_LIMITS
 from tests.support.actors import CENTRE
 from tests.support.application import counts

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
 from casework.cli.common import clerk_console
 from casework.glossary import choice_labels, label
 
@@ -170,6 +168,8 @@ def _actor(event: dict[str, Any]) -> str:
 
 def print_case(data: dict[str, Any], labels: Labels, *, timeline: bool = True) -> None:
     """A case for people: header, applicant, clocks, (timeline), moves open to the reader."""
+    from rich.table import Table
+
     from casework.cli.actions import command_for
     from casework.domain.vocabulary import APPLICANT_KINDS
 

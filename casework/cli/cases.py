@@ -11,7 +11,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from casework.cli.case_printing import (
     URGENCY_STYLE,
@@ -119,6 +118,8 @@ def worklist(
 
     示例：casework worklist --my-line --overdue
     """
+    from rich.table import Table
+
     from casework.engine.access import reading_scope
 
     within = parse_number(due_within, "due_within", "天数", minimum=0)
@@ -203,11 +204,11 @@ def _today() -> date:
 
 def _line_units(s: Session, line: str | None, mine: bool) -> set[str] | None:
     """The units of the line asked for (``--line`` or ``--my-line``); None when not asked."""
+    if line is None and not mine:
+        return None
     from casework.errors import InvalidInput, PermissionDenied
     from casework.organisation import directory_in_force, units_of_line
 
-    if line is None and not mine:
-        return None
     identity = s.identity
     if identity.unit_scoped:
         raise PermissionDenied(
@@ -269,6 +270,8 @@ def find(
 
     示例：casework find --text 预算 --unit czj --json
     """
+    from rich.table import Table
+
     from casework.engine.access import reading_scope
     from casework.errors import InvalidInput
     from casework.search import DEFAULT_LIMIT, Criteria

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import track
-from rich.table import Table
 
 from casework.cli.common import clerk_console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from casework.demo import DemoResult
     from casework.engine import Engine
 
@@ -29,6 +28,9 @@ def demo(
     不会覆盖非演示数据库。
     示例：casework demo --db casework-demo.db --seed 7
     """
+    from rich.progress import track
+    from rich.table import Table
+
     from casework.bootstrap import open_engine
     from casework.cli.case_printing import STATUS, Labels
     from casework.cli.letter_files import RenderBar

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from casework.cli.common import (
     DbOption,
@@ -19,7 +18,6 @@ from casework.cli.common import (
     print_json,
 )
 from casework.cli.errors import EXIT_FOUND
-from casework.domain.roles import ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine as DbEngine
@@ -43,6 +41,9 @@ def directory_show(
     """
     from dataclasses import asdict
 
+    from rich.table import Table
+
+    from casework.domain.roles import ROLES
     from casework.organisation import POSITIONS, directory_in_force
 
     engine = open_engine(db, states)
@@ -119,6 +120,8 @@ def units(db: str = DbOption, states: Path = StatesDirOption, as_json: bool = Js
 
     示例：casework units --json
     """
+    from rich.table import Table
+
     from casework.cli.common import states_dir
     from casework.organisation import directory_in_force, load_directory
 

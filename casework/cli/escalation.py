@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
 from casework.cli.common import (
     DbOption,
@@ -78,6 +77,8 @@ def sweep(
     重复运行、多个实例同时运行或漏跑几晚后补跑，每条通知都只发一次。
     示例：casework sweep --as-of 2026-03-31 --db casework.db
     """
+    from rich.table import Table
+
     from casework.escalation import sweep as run_sweep
     from casework.workflow.fields import parse_date
 
@@ -145,6 +146,8 @@ def outbox_list(
 
     示例：casework outbox list --status pending
     """
+    from rich.table import Table
+
     from casework.errors import InvalidInput
     from casework.notify import list_outbox
 

@@ -7,10 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import track
-from rich.table import Table
-from rich.text import Text
 
 from casework.cli.common import DbOption, JsonOption, clerk_console, print_json
 from casework.cli.errors import EXIT_FOUND
@@ -58,6 +54,9 @@ def import_file(
 
     示例：casework import 平台导出-2026-03.csv --report 未登记.csv
     """
+    from rich.console import Console
+    from rich.progress import track
+
     from casework.cli.session import session
     from casework.identity import check_can_act
     from casework.intake import import_rows
@@ -102,6 +101,9 @@ OUTCOMES = {"registered": "新登记", "already": "此前已登记", "refused": 
 
 
 def _print(result: ImportReport, read_as: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     out = clerk_console()
     heading = f"文件 {result.file}：{read_as}，共 {result.rows} 行申请。"
     out.print(heading, markup=False, highlight=False)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
 from casework.cli.common import DbOption, JsonOption, clerk_console, open_engine, print_json
 from casework.cli.errors import EXIT_FOUND
@@ -58,6 +57,8 @@ def verify(db: str = DbOption, as_json: bool = JsonOption) -> None:
 
 
 def _print_differences(found: list[Discrepancy], title: str) -> None:
+    from rich.table import Table
+
     table = Table("案件", "项目", "库中记录", "重放结果", title=title)
     for d in found:
         table.add_row(str(d.case_id), d.what, str(d.stored), str(d.replayed))

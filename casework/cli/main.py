@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from casework.cli.errors import CaseworkGroup
+from casework.cli.lazy import LazyGroup
+
+# Every command under the root is registered here; the root builds one when a command line
+# reaches it (lazy.py), so that `casework --help` and each command start quickly.
+tree = typer.Typer()
+
+
+class Root(LazyGroup):
+    tree = tree
+
 
 app = typer.Typer(
-    cls=CaseworkGroup,
+    cls=Root,
     help="casework：依申请公开办理引擎（登记、转办、征求意见、延期、答复、期限督办）。",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -42,21 +51,21 @@ def _register_commands() -> None:
     from casework.cli import states as states_cli
     from casework.cli.demo import demo
 
-    app.add_typer(calendar_cli.app, name="calendar")
-    app.add_typer(db_cli.app, name="db")
-    app.add_typer(states_cli.app, name="states")
-    app.add_typer(integrity.clocks_app, name="clocks")
-    app.add_typer(integrity.key_app, name="key")
-    app.add_typer(cases.case_app, name="case")
+    tree.add_typer(calendar_cli.app, name="calendar")
+    tree.add_typer(db_cli.app, name="db")
+    tree.add_typer(states_cli.app, name="states")
+    tree.add_typer(integrity.clocks_app, name="clocks")
+    tree.add_typer(integrity.key_app, name="key")
+    tree.add_typer(cases.case_app, name="case")
     # Feature modules add their own commands (each owns its module, none edits this file).
     from casework.cli import action_commands, escalation, letters, proceedings, reports, server
 
     for feature in (action_commands, proceedings, escalation, letters, reports, server):
-        feature.register(app)
-    app.command()(integrity.verify)
-    app.command()(integrity.checkpoint)
-    app.command()(cases.worklist)
-    app.command()(demo)
+        feature.register(tree)
+    tree.command()(integrity.verify)
+    tree.command()(integrity.checkpoint)
+    tree.command()(cases.worklist)
+    tree.command()(demo)
 
 
 _register_commands()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from casework.cli.common import DbOption, JsonOption, clerk_console, open_engine, print_json
 from casework.glossary import choice_labels
@@ -215,6 +214,8 @@ def error_rate(
 
     示例：casework proceedings error-rate --from 2026-01-01 --to 2026-12-31 --unit czj
     """
+    from rich.table import Table
+
     from casework.proceedings import error_rate as compute
     from casework.workflow.fields import parse_date
 

@@ -1,8 +1,9 @@
 """Command-line usage errors as one Chinese line (exit 2), and help pages in Chinese.
 
-Click, vendored by typer, reports a missing option or an unknown one in English with a usage
-block. The command classes here turn those errors into ``InvalidInput`` naming the option, which
-the root group prints as one line (``--debug`` still shows the traceback).
+Click, vendored by typer, reports a missing option, an unknown one or a value its type refuses
+(``'abc' is not a valid int.``) in English with a usage block. The command classes here turn
+those errors into ``InvalidInput`` naming the option, which the root group prints as one line
+(``--debug`` still shows the traceback).
 
 Its help pages are English around our Chinese texts (``Usage:``, ``Options:``, ``Show this
 message and exit.``, ``[required]``). Typer 0.2x writes these words as literals (no gettext
@@ -26,7 +27,18 @@ from typer._click.exceptions import (  # typer vendors Click: its own exception 
     UsageError,
 )
 from typer._click.formatting import HelpFormatter
+from typer._click.types import (
+    BoolParamType,
+    DateTime,
+    FloatParamType,
+    FloatRange,
+    IntParamType,
+    IntRange,
+    UUIDParameterType,
+)
+from typer._types import TyperChoice
 from typer.core import TyperCommand, TyperGroup
+from typer.models import TyperPath
 
 from casework.errors import InvalidInput
 
@@ -63,39 +75,71 @@ def describe(err: UsageError) -> tuple[str, str | None]:
         return f"没有命令 {found.group(1)}", "command"
     if found := re.match(r"Got unexpected extra argument.*\(([^()]+)\)$", message):
         return f"多余的参数：{found.group(1)}", "arguments"
+    if message == "Missing command.":  # options without a command: casework --debug
+        return "缺少命令", "command"
     return f"命令行用法错误：{message}", None
 
 
-# Pydantic error types behind typer's value conversion (``int``, ``float``, ``bool``…).
-VALUE_ERRORS = {
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "decimal_parsing": "应为数字",
-    "bool_parsing": "应为 true 或 false",
-    "date_parsing": "日期格式错误，应为 YYYY-MM-DD",
-    "date_from_datetime_parsing": "日期格式错误，应为 YYYY-MM-DD",
-    "enum": "不在可选值之内",
-    "literal_error": "不在可选值之内",
-    "greater_than_equal": "小于允许的最小值",
-    "less_than_equal": "大于允许的最大值",
+def _range(kind: IntRange | FloatRange) -> str:
+    bounds = []
+    if kind.min is not None:
+        bounds.append(f"{'大于' if kind.min_open else '不小于'} {kind.min}")
+    if kind.max is not None:
+        bounds.append(f"{'小于' if kind.max_open else '不大于'} {kind.max}")
+    return f"应为{'、'.join(bounds)} 的{'整数' if isinstance(kind, IntRange) else '数字'}"
+
+
+# Click's reasons, each after the value as typed (repr() quotes a string); the value is matched
+# greedily, up to the last of click's words, whatever words it holds itself.
+NUMBER = re.compile(r"(.+) is not (?:a valid (?:int|float)(?: range)?|in the range \S+)\.$")
+BOOLEAN = re.compile(r"(.+) is not a valid boolean\. ")
+CHOICE = re.compile(r"(.+) is not one of .+\.$")
+DATE = re.compile(r"(.+) does not match the formats .+\.$")
+UUID = re.compile(r"(.+) is not a valid UUID\.$")
+PATH_KINDS = {"file": "文件", "directory": "目录", "path": "路径"}
+PATH_FAULTS = {
+    "does not exist": "不存在",
+    "is a file": "是文件，应为目录",
+    "is a directory": "是目录，应为文件",
+    "is not readable": "不可读",
+    "is not writable": "不可写",
 }
+PATH_FAULT = re.compile(rf"\w+ (.+) ({'|'.join(PATH_FAULTS)})\.$")
+# How strftime formats read to a clerk (click's DateTime lists the formats it accepts).
+FORMAT_WORDS = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "HH", "%M": "MM", "%S": "SS"}
+
+
+def _format(pattern: str) -> str:
+    for code, words in FORMAT_WORDS.items():
+        pattern = pattern.replace(code, words)
+    return pattern
 
 
 def _bad_value(err: BadParameter) -> str:
-    """A Chinese reason for a value typer could not convert (its message is pydantic's)."""
-    cause = err.__cause__
-    errors = getattr(cause, "errors", None)
-    if callable(errors):
-        details = errors()
-        if details and details[0].get("type") in VALUE_ERRORS:
-            first = details[0]
-            return f"{VALUE_ERRORS[first['type']]}，收到 {first.get('input')!r}"
-    if found := re.match(r"Value (.+) is not a valid (\w+)\.$", err.message):
-        return f"{found.group(1)} 不是有效的 {found.group(2)}"
-    return err.message
+    """A Chinese reason for a value that the option's type refused.
+
+    Click's types give their reason in English (``'abc' is not a valid int.``): it is written
+    again from the type, with the value as click quoted it. Any other message (a callback's own)
+    is kept.
+    """
+    message = err.message
+    kind = getattr(err.param, "type", None)
+    if isinstance(kind, TyperPath) and (found := PATH_FAULT.match(message)):
+        return f"{PATH_KINDS[kind.name]} {found.group(1)} {PATH_FAULTS[found.group(2)]}"
+    if isinstance(kind, IntParamType | FloatParamType) and (found := NUMBER.match(message)):
+        if isinstance(kind, IntRange | FloatRange):
+            return f"{_range(kind)}，收到 {found.group(1)}"
+        return f"应为{'整数' if isinstance(kind, IntParamType) else '数字'}，收到 {found.group(1)}"
+    if isinstance(kind, BoolParamType) and (found := BOOLEAN.match(message)):
+        return f"应为 true 或 false（也可写 yes、no、1、0），收到 {found.group(1)}"
+    if isinstance(kind, TyperChoice) and (found := CHOICE.match(message)):
+        return f"应为 {'、'.join(map(str, kind.choices))} 之一，收到 {found.group(1)}"
+    if isinstance(kind, DateTime) and (found := DATE.match(message)):
+        formats = "、".join(_format(f) for f in kind.formats)
+        return f"日期格式错误，应为 {formats}，收到 {found.group(1)}"
+    if isinstance(kind, UUIDParameterType) and (found := UUID.match(message)):
+        return f"应为 UUID，收到 {found.group(1)}"
+    return message
 
 
 def chinese(err: UsageError, command_path: str | None = None) -> InvalidInput:
@@ -155,7 +199,14 @@ HELP_WORDS = {
 }
 EXTRAS = (("[required]", "[必填]"), ("default: ", "默认："), ("env var: ", "环境变量："))
 # typer's own metavars for options declared without one.
-METAVARS = (("<str>", "<文字>"), ("<int>", "<整数>"), ("<float>", "<数值>"), ("<path>", "<路径>"))
+METAVARS = (
+    ("<str>", "<文字>"),
+    ("<int>", "<整数>"),
+    ("<int range>", "<整数>"),
+    ("<float>", "<数值>"),
+    ("<float range>", "<数值>"),
+    ("<path>", "<路径>"),
+)
 
 
 def _term(text: str) -> str:

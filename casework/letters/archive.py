@@ -34,7 +34,7 @@ from sqlalchemy import Engine as DbEngine
 
 from casework.errors import CaseworkError
 from casework.store.files import fsync_dir
-from casework.store.letter_tables import ARCHIVE
+from casework.store.tables import LETTER_ARCHIVE
 
 if TYPE_CHECKING:
     from casework.letters.config import LetterSettings
@@ -63,18 +63,23 @@ def archive_root(settings: LetterSettings, db: DbEngine) -> Path:
     return Path("letters").resolve()
 
 
-def configured_root(settings: Settings, db: DbEngine) -> Path | None:
-    """The archive root of ``db`` under ``settings`` (None when states/letters.toml cannot be
-    read: the letters' own checks report that)."""
+def root_of(settings: Settings, db: DbEngine) -> Path:
+    """The archive root of ``db`` under an engine's ``settings`` (reads states/letters.toml)."""
     from casework.letters.config import load_letter_settings
 
+    letters = load_letter_settings(
+        settings.states_dir, formats=settings.letter_formats, archive_root=settings.letters_dir
+    )
+    return archive_root(letters, db)
+
+
+def configured_root(settings: Settings, db: DbEngine) -> Path | None:
+    """The archive root, or None when states/letters.toml cannot be read (the letters' own
+    checks report that)."""
     try:
-        letters = load_letter_settings(
-            settings.states_dir, formats=settings.letter_formats, archive_root=settings.letters_dir
-        )
+        return root_of(settings, db)
     except CaseworkError:
         return None
-    return archive_root(letters, db)
 
 
 def _unwritable(root: Path, why: object) -> CaseworkError:
@@ -176,7 +181,7 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
 
 
 def database_id(conn: Connection) -> str:
-    return str(conn.scalar(select(ARCHIVE.c.database_id).where(ARCHIVE.c.id == 1)))
+    return str(conn.scalar(select(LETTER_ARCHIVE.c.database_id).where(LETTER_ARCHIVE.c.id == 1)))
 
 
 def manifest(row: Mapping[str, Any], db_id: str, files: dict[str, str | None]) -> bytes:

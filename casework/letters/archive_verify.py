@@ -28,7 +28,7 @@ from casework.letters.archive import (
     temp_file_stale,
     temp_files,
 )
-from casework.store.letter_tables import LETTERS
+from casework.store.tables import LETTERS
 from casework.views import Discrepancy
 
 

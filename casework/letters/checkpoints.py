@@ -76,12 +76,6 @@ def folder_of(engine: Engine) -> Path | None:
     return root / FOLDER if root is not None else None
 
 
-def install(engine: Engine) -> None:
-    """The checkpoint check of ``verify`` and the checkpoint writer (``casework/bootstrap.py``)."""
-    engine.integrity_checks.append(verify)
-    engine.checkpoint_writer = write
-
-
 # ---------------------------------------------------------------- signing and reading
 
 

@@ -42,9 +42,8 @@ from casework.errors import InvalidInput
 from casework.letters.config import Issuer, LetterSettings
 from casework.letters.kinds import KINDS, LetterKind
 from casework.letters.remedies import remedies_on
-from casework.store.letter_tables import LETTERS
 from casework.store.repository import load_case
-from casework.store.tables import EVENTS
+from casework.store.tables import EVENTS, LETTERS
 from casework.workflow.apply import Workflow
 from casework.workflow.definition import STAY, MoveDef
 

@@ -40,9 +40,8 @@ from casework.letters.config import LetterSettings, load_letter_settings
 from casework.letters.materialize import Materializer, claim_token
 from casework.letters.rendering import Rendered, Renderer, template_name
 from casework.status_codes import status_code
-from casework.store.letter_tables import LETTERS
 from casework.store.repository import load_case
-from casework.store.tables import EVENTS
+from casework.store.tables import EVENTS, LETTERS
 from casework.workflow.definition import MoveDef
 
 if TYPE_CHECKING:
@@ -350,10 +349,3 @@ def service_of(engine: Engine) -> LetterService:
     if engine not in _SERVICES:
         _SERVICES[engine] = LetterService(engine)
     return _SERVICES[engine]
-
-
-def install(engine: Engine) -> None:
-    """Register the letter hook and the archive check on an engine (``casework/bootstrap.py``)."""
-    service = service_of(engine)
-    engine.hooks.append(service.on_move)
-    engine.integrity_checks.append(service.verify_archive)

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lxml import html as lxml_html
 from sqlalchemy import func, select
 
 from casework.boundary import check_actor
@@ -15,12 +14,9 @@ from casework.domain.masking import mask_text
 from casework.domain.roles import Actor
 from casework.engine.access import check_can_read, reading_scope
 from casework.errors import NotFound
-from casework.letters.archive import EXTENSIONS, MANIFEST, RENDERED
-from casework.letters.docx import blocks
-from casework.letters.issuing import service_of
+from casework.letters.archive import EXTENSIONS, MANIFEST, RENDERED, root_of
 from casework.letters.kinds import KINDS
-from casework.store.letter_tables import LETTERS
-from casework.store.tables import CASES
+from casework.store.tables import CASES, LETTERS
 from casework.views import jsonable_dict
 
 if TYPE_CHECKING:
@@ -114,7 +110,7 @@ def list_letters(
         query = query.where(LETTERS.c.kind.startswith(kind))
     if limit is not None:
         query = query.limit(limit)
-    root = service_of(engine).root
+    root = root_of(engine.settings, engine.db)
     with engine.db.connect() as conn:
         return [_view(r, root) for r in conn.execute(query)]
 
@@ -136,7 +132,7 @@ def get_letter(
         row = conn.execute(_SELECT.where(LETTERS.c.id == letter_id)).first()
     if row is None:
         raise NotFound(f"文书 {letter_id} 不存在", field="letter", rule="issued letters")
-    view = _view(row, service_of(engine).root)
+    view = _view(row, root_of(engine.settings, engine.db))
     check_can_read(actor, view.case_unit, view.case_id)
     if reveal is None:
         return view, masked_html(row.html)
@@ -155,6 +151,8 @@ def draft_letter(
 ) -> str:
     """The HTML of a letter as it would be issued now (unnumbered), for a reader of the case:
     masked like ``get_letter`` unless revealed (a recorded move)."""
+    from casework.letters.issuing import service_of  # the letter machinery: drafts only
+
     engine.case(case_id, actor=actor, reveal=reveal)  # a unit role drafts its own unit's only
     html = service_of(engine).draft(case_id, key, on).html
     return html if reveal is not None else masked_html(html)
@@ -162,6 +160,8 @@ def draft_letter(
 
 def masked_html(html: str) -> str:
     """The letter with identity and phone numbers in its text masked (casework/domain/masking)."""
+    from lxml import html as lxml_html  # loaded by the commands that show a letter's text
+
     root = lxml_html.document_fromstring(html)
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag not in ("style", "script"):
@@ -172,6 +172,10 @@ def masked_html(html: str) -> str:
 
 def plain_text(html: str) -> str:
     """The letter as lines of text (one per paragraph)."""
+    from lxml import html as lxml_html
+
+    from casework.letters.docx import blocks
+
     root = lxml_html.document_fromstring(html)
     lines = [" ".join(b.text_content().split()) for b in blocks(root)]
     return "\n".join(line for line in lines if line)

@@ -37,7 +37,7 @@ from sqlalchemy import bindparam, select, update
 
 from casework.letters import archive
 from casework.letters.render_workers import Job, Output, RenderPool, outputs, render_pool, why
-from casework.store.letter_tables import LETTERS
+from casework.store.tables import LETTERS
 from casework.store.unit_of_work import unit_of_work
 
 log = logging.getLogger("casework.letters")

@@ -18,13 +18,9 @@ from casework.domain.roles import ADMIN_ROLES
 from casework.errors import DefinitionError
 from casework.organisation.loader import directory_from_text, directory_path, load_directory
 from casework.organisation.model import Directory, UnitDef
-from casework.store.escalation_tables import DIRECTORY_VERSIONS
-from casework.store.tables import CASES, PersonRow, UnitRow
+from casework.store.tables import CASES, DIRECTORY_VERSIONS, PEOPLE, UNITS
 from casework.store.unit_of_work import unit_of_work
 from casework.tomlfiles import read_toml
-
-UNITS = UnitRow.__table__  # type: ignore[attr-defined]  # SQLModel declares __table__ untyped
-PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]  # SQLModel declares __table__ untyped
 
 
 def stored_directory(conn: Connection) -> tuple[str, str] | None:

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from casework.errors import CaseworkError, InvalidInput, NotFound
-from casework.store.tables import UnitRow, table_of
+from casework.store.tables import UNITS
 
 if TYPE_CHECKING:
     from casework.engine import Engine
 
-UNITS = table_of(UnitRow)
 DISTRICT_LABEL = "全区"
 
 

@@ -113,14 +113,11 @@ def duty_clocks(engine: Engine) -> dict[str, str]:
 
 
 def _escalations_table(engine: Engine) -> Any | None:
-    """The escalations table when this build and this database have it (the escalation
-    feature's migration), else None: the column is then shown as unavailable."""
-    from casework.store import escalation_tables
+    """The escalations table when this database has it (the escalation feature's migration),
+    else None: the column is then shown as unavailable."""
+    from casework.store.tables import ESCALATIONS
 
-    table = getattr(escalation_tables, "ESCALATIONS", None)
-    if table is None or not inspect(engine.db).has_table(table.name):
-        return None
-    return table
+    return ESCALATIONS if inspect(engine.db).has_table(ESCALATIONS.name) else None
 
 
 def timeliness(

@@ -12,9 +12,7 @@ from sqlalchemy import Connection, insert, or_, select, update
 
 from casework.domain.calendar import YearSchedule
 from casework.domain.clocks import OPEN_STATUSES
-from casework.store.calendar_tables import CALENDAR_BASIS, CALENDAR_NOTICES
-from casework.store.escalation_tables import OUTBOX
-from casework.store.tables import CLOCKS
+from casework.store.tables import CALENDAR_BASIS, CALENDAR_NOTICES, CLOCKS, OUTBOX
 
 __all__ = [
     "affected_case_ids",

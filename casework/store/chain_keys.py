@@ -38,14 +38,12 @@ from sqlalchemy.engine import make_url
 
 from casework.errors import CaseworkError
 from casework.store.files import fsync_dir
-from casework.store.tables import CaseRow, table_of
+from casework.store.tables import CASES as _CASES
 
 KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")  # events.key_id is 16 characters
 KEY_BYTES = 32  # a new key: 256 bits
 MIN_KEY_BYTES = 16
 DEFAULT_NAME = "casework-chain.key"
-
-_CASES = table_of(CaseRow)
 
 
 def default_key_file(database_url: str) -> Path:

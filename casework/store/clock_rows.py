@@ -13,12 +13,14 @@ from sqlalchemy import Connection, bindparam, insert, update
 from casework.domain import clocks as clk
 from casework.domain.case import CaseSnapshot
 from casework.store import precompiled
-from casework.store.tables import CLOCKS, PAUSES
+from casework.store.tables import CLOCK_PAUSES, CLOCKS
 
 # Statements are built once with bound parameters so SQLAlchemy compiles each only once.
 # The clock and pause columns of the case read (repository.SELECT_CASE), labelled apart.
 CLOCK_LABELS = [c.label(f"k_{c.name}") for c in CLOCKS.c]
-PAUSE_LABELS = [PAUSES.c[n].label(f"p_{n}") for n in ("id", "reason", "paused_on", "resumed_on")]
+PAUSE_LABELS = [
+    CLOCK_PAUSES.c[n].label(f"p_{n}") for n in ("id", "reason", "paused_on", "resumed_on")
+]
 _CLOCK_COLUMNS = (
     "length",
     "unit",
@@ -34,10 +36,12 @@ UPDATE_CLOCK = (
     .where(CLOCKS.c.id == bindparam("b_id"))
     .values({name: bindparam(name) for name in _CLOCK_COLUMNS})
 )
-INSERT_PAUSE = insert(PAUSES).inline()
+INSERT_PAUSE = insert(CLOCK_PAUSES).inline()
 INSERT_CLOCKS = insert(CLOCKS).inline()
 UPDATE_PAUSE = (
-    update(PAUSES).where(PAUSES.c.id == bindparam("b_id")).values(resumed_on=bindparam("until"))
+    update(CLOCK_PAUSES)
+    .where(CLOCK_PAUSES.c.id == bindparam("b_id"))
+    .values(resumed_on=bindparam("until"))
 )
 
 

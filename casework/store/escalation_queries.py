@@ -17,8 +17,7 @@ from sqlalchemy import Connection, Engine, and_, exists, func, insert, or_, sele
 from sqlalchemy.exc import IntegrityError
 
 from casework.domain.clocks import OPEN_STATUSES
-from casework.store.escalation_tables import ESCALATIONS, OUTBOX, SWEEP_RUNS
-from casework.store.tables import CASES, CLOCKS
+from casework.store.tables import CASES, CLOCKS, ESCALATIONS, OUTBOX, SWEEP_RUNS
 from casework.store.unit_of_work import unit_of_work
 
 __all__ = [

@@ -29,7 +29,7 @@ from casework.store.clock_rows import (
     sync_clocks,
 )
 from casework.store.event_chain import GENESIS, event_hash
-from casework.store.tables import CASES, CLOCKS, EVENTS, PAUSES
+from casework.store.tables import CASES, CLOCK_PAUSES, CLOCKS, EVENTS
 
 # Statements are built once with bound parameters so SQLAlchemy compiles each only once: a
 # move runs the same few statements every time (this is what keeps the engine near raw SQL).
@@ -38,11 +38,11 @@ SELECT_CASE = (
     select(*[c for c in CASES.c if c.name != "updated_at"], *CLOCK_LABELS, *PAUSE_LABELS)
     .select_from(
         CASES.outerjoin(CLOCKS, CLOCKS.c.case_id == CASES.c.id).outerjoin(
-            PAUSES, PAUSES.c.clock_id == CLOCKS.c.id
+            CLOCK_PAUSES, CLOCK_PAUSES.c.clock_id == CLOCKS.c.id
         )
     )
     .where(CASES.c.id == bindparam("b_id"))
-    .order_by(CLOCKS.c.seq, PAUSES.c.seq)
+    .order_by(CLOCKS.c.seq, CLOCK_PAUSES.c.seq)
 )
 INSERT_CASE = insert(CASES).returning(CASES.c.id)
 # Written by every move, whatever else it changes.

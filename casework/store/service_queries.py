@@ -16,12 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, and_, func, insert, or_, select, text, update
-from sqlalchemy.orm import aliased
 
-from casework.store.service_tables import API_KEYS, SERVICE_SECRETS
-from casework.store.tables import CASES, EVENTS, PersonRow, table_of
+from casework.store.tables import API_KEYS, CASES, EVENTS, PEOPLE, SERVICE_SECRETS
 
-PEOPLE = table_of(PersonRow)
 FEED_LOCK_TIMEOUT = "2s"
 
 
@@ -87,7 +84,7 @@ def lock_events_for_feed(conn: Connection) -> None:
 def events_after(conn: Connection, after: int, limit: int, unit: str | None) -> Sequence[Any]:
     """Events with an id above ``after``, oldest first, with their case's flow; ``unit``: only
     those of cases that unit handles (a review or lawsuit counts as its case's unit's)."""
-    parent = aliased(CASES)
+    parent = CASES.alias("parent")
     query = (
         select(
             EVENTS.c.id,

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, select
 import casework
 from casework.store import migrate
 from casework.store.db import create_db_engine
-from casework.store.escalation_tables import DIRECTORY_VERSIONS
+from casework.store.tables import DIRECTORY_VERSIONS
 from tests.support.cli import Cli
 from tests.support.migrations import seed_first_revision
 

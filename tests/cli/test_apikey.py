@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, select
 
-from casework.store.service_tables import API_KEYS
+from casework.store.tables import API_KEYS
 from tests.support.cli import Cli
 
 pytestmark = pytest.mark.usefixtures("pinned_today")

@@ -67,7 +67,35 @@ def test_help_is_printed(path: str) -> None:
     assert result.exit_code == 0, result.output
     assert "示例：" in result.stdout
     # typer's own metavars are Chinese too.
-    assert not any(word in result.stdout for word in ("<str>", "<int>", "<path>", "<float>"))
+    english = ("<str>", "<int>", "<path>", "<float>", "<int range>", "<float range>")
+    assert not any(word in result.stdout for word in english)
+
+
+def _root_help(group, capsys: pytest.CaptureFixture[str]) -> str:  # type: ignore[no-untyped-def]
+    assert group.main(["--help"], prog_name="casework", standalone_mode=False) == 0
+    return capsys.readouterr().out
+
+
+def test_a_command_is_built_when_a_command_line_reaches_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """cli/lazy.py: `casework --help` lists the commands without building any (issue 16)."""
+    group = typer.main.get_command(app)
+    assert "命令：" in _root_help(group, capsys)
+    assert group.commands.built() == []
+    assert group.main(["case", "show", "--help"], prog_name="casework", standalone_mode=False) == 0
+    assert group.commands.built() == ["case"]
+
+
+def test_the_root_lists_the_commands_as_they_are_built(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    group = typer.main.get_command(app)
+    listed = _root_help(group, capsys)
+    for name in group.commands:
+        assert group.commands[name].name == name
+    assert group.commands.built() == list(group.commands)
+    assert _root_help(group, capsys) == listed
 
 
 def test_version() -> None:

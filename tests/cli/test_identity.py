@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, update
 
-from casework.store.tables import PersonRow
+from casework.store.tables import PEOPLE as PEOPLE_TABLE
 from tests.support.cli import Cli
 
 # The commands run on the suite's "today" (tests/conftest.py: pinned_today).
@@ -33,7 +33,7 @@ def test_an_inactive_user_is_refused(cli: Cli, case: int) -> None:
 def test_a_person_with_an_unknown_role_is_refused(cli: Cli, case: int) -> None:
     db = create_engine(cli.url)
     with db.begin() as conn:
-        conn.execute(update(PersonRow.__table__).where(PersonRow.code == "sun").values(role="boss"))  # type: ignore[attr-defined]
+        conn.execute(update(PEOPLE_TABLE).where(PEOPLE_TABLE.c.code == "sun").values(role="boss"))
     db.dispose()
     assert "角色 'boss' 未知" in cli.refused("sun", "case", "show", str(case))
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import casework
 from casework.cli.main import app
-from casework.store.tables import PersonRow
+from casework.store.tables import PEOPLE as PEOPLE_TABLE
 from tests.support.actors import GENERAL
 from tests.support.letters import REASONS, extended_states, letters, move, register
 
@@ -56,7 +56,7 @@ def letter_cli(db_url: str, tmp_path: Path, pinned_today: datetime) -> Any:
     states = extended_states(tmp_path)
     engine = casework.open(db_url, upgrade=True, states_dir=states)
     with engine.db.begin() as conn:
-        conn.execute(insert(PersonRow.__table__), PEOPLE)  # type: ignore[attr-defined]
+        conn.execute(insert(PEOPLE_TABLE), PEOPLE)
     case = register(engine).id
     move(engine, case, "reply", "2026-03-20", outcome="withheld_process", reasons=REASONS)
     yield Cli(db_url, states), engine, case

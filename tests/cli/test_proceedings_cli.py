@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import casework
 from casework.cli.main import app
-from casework.store.tables import PersonRow
+from casework.store.tables import PEOPLE as PEOPLE_TABLE
 from tests.support.actors import APPLICANT, CENTRE, CLERK, GENERAL
 from tests.support.dates import at
 
@@ -31,7 +31,7 @@ def db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = casework.open(url, upgrade=True)
     with engine.db.begin() as conn:
-        conn.execute(insert(PersonRow.__table__), [{**p, "active": True} for p in PEOPLE])  # type: ignore[attr-defined]
+        conn.execute(insert(PEOPLE_TABLE), [{**p, "active": True} for p in PEOPLE])
     view = engine.register(
         CENTRE, on="2026-02-02", now=NOW, channel="window", unit="czj", **APPLICANT
     )

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import casework
 from casework.cli.main import app
-from casework.store.tables import PersonRow
+from casework.store.tables import PEOPLE as PEOPLE_TABLE
 from tests.support.cli import PEOPLE
 
 # The commands run on the suite's "today" (tests/conftest.py: pinned_today).
@@ -101,7 +101,9 @@ def test_directory_load_sample_then_the_real_directory(fresh: str, tmp_path: Pat
     assert "停用 63 人" in real.stdout
     db = create_engine(fresh)
     with db.connect() as conn:
-        active = set(conn.scalars(select(PersonRow.code).where(PersonRow.active.is_(True))))
+        active = set(
+            conn.scalars(select(PEOPLE_TABLE.c.code).where(PEOPLE_TABLE.c.active.is_(True)))
+        )
     db.dispose()
     assert "lina" not in active and "xugang" in active and "wanghong" in active
     refused = run(fresh, "wanghong", "directory", "load")

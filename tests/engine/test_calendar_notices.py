@@ -23,9 +23,7 @@ from casework.domain.roles import Actor
 from casework.errors import InvalidInput, PermissionDenied
 from casework.escalation import sweep
 from casework.resources import bundled_dir
-from casework.store.calendar_tables import CALENDAR_NOTICES
-from casework.store.escalation_tables import OUTBOX
-from casework.store.tables import EVENTS
+from casework.store.tables import CALENDAR_NOTICES, EVENTS, OUTBOX
 from tests.support.actors import APPLICANT, CENTRE, CLERK, GENERAL
 from tests.support.dates import at
 

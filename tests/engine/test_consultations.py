@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from casework.errors import InvalidInput, RuleViolation
 from casework.escalation import sweep
-from casework.store.letter_tables import LETTERS
+from casework.store.tables import LETTERS
 from tests.support.actors import APPLICANT, CENTRE, CLERK, GENERAL
 from tests.support.dates import at
 

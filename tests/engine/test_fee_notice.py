@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from casework.domain.roles import Actor
 from casework.errors import CaseworkError, InvalidInput, RuleViolation
-from casework.store.letter_tables import LETTERS
 from casework.store.repository import load_case, save_move
-from casework.store.tables import EVENTS
+from casework.store.tables import EVENTS, LETTERS
 from casework.workflow.apply import evolve, prepare
 from tests.support.actors import CENTRE, CLERK, GENERAL
 from tests.support.dates import at

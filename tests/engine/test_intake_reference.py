@@ -15,8 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 import casework
 from casework.errors import InvalidInput, StaleCase
-from casework.store.letter_tables import LETTERS
-from casework.store.tables import CASES, EVENTS
+from casework.store.tables import CASES, EVENTS, LETTERS
 from tests.support.actors import APPLICANT, CENTRE, GENERAL
 from tests.support.dates import at
 

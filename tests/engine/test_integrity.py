@@ -17,7 +17,7 @@ import casework
 from casework.calendar_office import recompute
 from casework.errors import InvalidInput, StaleCase
 from casework.resources import bundled_dir
-from casework.store.tables import CaseRow, ClockRow, EventRow
+from casework.store.models.cases import CaseRow, ClockRow, EventRow
 from tests.support.actors import APPLICANT, CENTRE, CLERK, GENERAL
 from tests.support.application import NOW, clock, consult_third_party, counts, register
 from tests.support.dates import at

@@ -25,10 +25,8 @@ from casework.letters.checkpoints import FOLDER
 from casework.notify import NotifySettings
 from casework.scheduler import NightlyJobs
 from casework.store import migrate
-from casework.store.escalation_tables import ESCALATIONS, OUTBOX
 from casework.store.event_chain import GENESIS, event_hash
-from casework.store.letter_tables import LETTERS
-from casework.store.tables import CASES, CLOCKS, EVENTS, PAUSES
+from casework.store.tables import CASES, CLOCK_PAUSES, CLOCKS, ESCALATIONS, EVENTS, LETTERS, OUTBOX
 from tests.support.actors import APPLICANT, CENTRE, CLERK, GENERAL
 from tests.support.application import NOW, register
 from tests.support.dates import at
@@ -94,7 +92,7 @@ def delete_case(engine: Any, case_id: int, letters_root: Path) -> None:
         conn.execute(delete(OUTBOX).where(OUTBOX.c.case_id == case_id))
         conn.execute(delete(ESCALATIONS).where(ESCALATIONS.c.case_id == case_id))
         conn.execute(delete(LETTERS).where(LETTERS.c.case_id == case_id))
-        conn.execute(delete(PAUSES).where(PAUSES.c.clock_id.in_(clocks)))
+        conn.execute(delete(CLOCK_PAUSES).where(CLOCK_PAUSES.c.clock_id.in_(clocks)))
         conn.execute(delete(CLOCKS).where(CLOCKS.c.case_id == case_id))
         conn.execute(delete(EVENTS).where(EVENTS.c.case_id == case_id))
         conn.execute(delete(CASES).where(CASES.c.id == case_id))

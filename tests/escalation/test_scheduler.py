@@ -104,7 +104,7 @@ def test_a_started_scheduler_runs_its_dispatch_job(engine, tmp_path, pinned_toda
     settings = NotifySettings.from_env(
         {**NO_SERVER, "CASEWORK_NOTICE_FILE": str(tmp_path / "n.log")}
     )
-    from casework.store.escalation_tables import OUTBOX
+    from casework.store.tables import OUTBOX
 
     with engine.db.begin() as conn:  # this office has no mail: the file channel
         conn.execute(OUTBOX.update().values(channel="file"))

@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 import casework
 from casework.letters.issuing import service_of
-from casework.store.letter_tables import LETTERS, SEQUENCES
+from casework.store.tables import LETTER_SEQUENCES, LETTERS
 
 KILLS = int(os.environ.get("CASEWORK_CRASH_KILLS", "30"))
 SEED = int(os.environ.get("CASEWORK_CRASH_SEED", str(random.randrange(1_000_000))))
@@ -132,7 +132,7 @@ def check(engine: Any, root: Path) -> dict[str, int]:
     assert (notes.pending, notes.temp_files) == ([], [])
     with engine.db.connect() as conn:
         rows = conn.execute(select(LETTERS)).all()
-        last = {(s.unit, s.year, s.series): s.last for s in conn.execute(select(SEQUENCES))}
+        last = {(s.unit, s.year, s.series): s.last for s in conn.execute(select(LETTER_SEQUENCES))}
     # Numbers: unique, and each series 1..n with no gap (a killed move gave its number back).
     assert len({r.number for r in rows}) == len(rows)
     series: dict[tuple[str, int, str], list[int]] = defaultdict(list)

@@ -12,7 +12,7 @@ import casework
 from casework.demo import run_demo
 from casework.letters.issuing import service_of
 from casework.letters.pdf import unavailable_reason
-from casework.store.letter_tables import LETTERS
+from casework.store.tables import LETTERS
 
 
 def test_the_demo_writes_every_letters_files_and_names_one_pdf(

@@ -15,8 +15,7 @@ from casework.errors import CaseworkError, DefinitionError, InvalidInput
 from casework.letters.issuing import service_of
 from casework.letters.kinds import KINDS
 from casework.resources import bundled_dir
-from casework.store.letter_tables import SEQUENCES
-from casework.store.tables import CASES, EVENTS
+from casework.store.tables import CASES, EVENTS, LETTER_SEQUENCES
 from tests.support.actors import APPLICANT, CLERK, DUTY, GENERAL, OTHER_CLERK
 from tests.support.letters import NOW, REASONS, every_kind, files, letters, move, register
 
@@ -141,7 +140,7 @@ def test_a_template_error_fails_the_move_and_consumes_no_number(
         assert count(engine, EVENTS) == 1
         assert [r.kind for r in letters(engine)] == ["receipt"]
         with engine.db.connect() as conn:
-            series = set(conn.scalars(select(SEQUENCES.c.series)))
+            series = set(conn.scalars(select(LETTER_SEQUENCES.c.series)))
         assert series == {"receipt"}  # the reply series was rolled back with the move
         assert files(archive) == before
         # Repaired by the administrator: the same move now issues number 1.
@@ -167,7 +166,7 @@ def test_a_sandbox_escape_in_an_edited_template_is_refused(
         with pytest.raises(DefinitionError) as info:
             register(engine)
         assert "不安全" in str(info.value)
-        assert (count(engine, CASES), count(engine, SEQUENCES)) == (0, 0)
+        assert (count(engine, CASES), count(engine, LETTER_SEQUENCES)) == (0, 0)
         assert files(archive) == []
     finally:
         engine.db.dispose()
@@ -185,7 +184,7 @@ def test_an_unwritable_archive_is_refused_before_anything_is_written(
             register(engine)
         assert info.value.field == "archive_root"
         assert "不可写" in str(info.value)
-        assert (count(engine, CASES), count(engine, SEQUENCES)) == (0, 0)
+        assert (count(engine, CASES), count(engine, LETTER_SEQUENCES)) == (0, 0)
     finally:
         engine.db.dispose()
 
@@ -199,7 +198,7 @@ def test_a_move_rolled_back_after_its_letter_leaves_no_file(engine, archive: Pat
         register(engine)
     engine.hooks.remove(later_hook)
     assert files(archive) == []
-    assert (count(engine, CASES), count(engine, SEQUENCES)) == (0, 0)
+    assert (count(engine, CASES), count(engine, LETTER_SEQUENCES)) == (0, 0)
 
 
 def test_issuing_by_hand_is_an_event_with_a_new_number(full) -> None:
@@ -295,7 +294,7 @@ def test_a_number_format_that_could_collide_stops_every_letter(
             register(engine)
         assert info.value.path == str(path)
         assert "文号会重复" in str(info.value)
-        assert (count(engine, CASES), count(engine, SEQUENCES)) == (0, 0)
+        assert (count(engine, CASES), count(engine, LETTER_SEQUENCES)) == (0, 0)
         assert files(archive) == []
     finally:
         engine.db.dispose()

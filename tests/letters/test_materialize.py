@@ -24,7 +24,7 @@ from casework.letters.materialize import Materializer
 from casework.letters.pdf import unavailable_reason
 from casework.store import migrate
 from casework.store.db import create_db_engine
-from casework.store.letter_tables import LETTERS
+from casework.store.tables import LETTERS
 from tests.support.cli import with_people
 from tests.support.letters import files, letters, register
 from tests.support.migrations import seed_first_revision

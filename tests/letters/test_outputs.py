@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, insert
 import casework
 from casework.letters.pdf import unavailable_reason
 from casework.settings import Settings
-from casework.store.tables import PersonRow
+from casework.store.tables import PEOPLE as PEOPLE_TABLE
 from tests.support.letters import files, letters, move, register
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")
@@ -139,7 +139,7 @@ def test_without_a_chinese_font_pdf_is_refused_and_html_and_docx_still_issue(
     ]
     with create_engine(db).begin() as conn:
         conn.execute(
-            insert(PersonRow.__table__),  # type: ignore[attr-defined]
+            insert(PEOPLE_TABLE),
             {"code": "lina", "name": "李娜", "role": "unit_clerk", "unit_code": "czj"},
         )
     out = tmp_path / "draft.pdf"

@@ -15,7 +15,8 @@ from casework.organisation import (
     units_of_line,
 )
 from casework.resources import bundled_dir
-from casework.store.tables import PersonRow, UnitRow
+from casework.store.tables import PEOPLE as PEOPLE_TABLE
+from casework.store.tables import UNITS
 from tests.support.actors import GENERAL
 from tests.support.dates import at
 from tests.support.escalation import outbox, register, replaced_deputy, run
@@ -127,11 +128,11 @@ def test_load_writes_units_and_people_and_refuses_a_bad_file_writing_nothing(
     with pytest.raises(DefinitionError) as err:
         store_directory(engine.db, bad, loaded_by="t", now=NOW)
     assert "xugang" in err.value.message and "缺少联系方式" in err.value.message
-    people = PersonRow.__table__  # type: ignore[attr-defined]
+    people = PEOPLE_TABLE
     with engine.db.connect() as conn:
         assert conn.execute(select(people)).all() == []
     store_directory(engine.db, STATES, loaded_by="t", now=NOW)
-    units = UnitRow.__table__  # type: ignore[attr-defined]
+    units = UNITS
     with engine.db.connect() as conn:
         rows = {r.code: r for r in conn.execute(select(people))}
         czj = conn.execute(select(units).where(units.c.code == "czj")).one()
@@ -163,7 +164,7 @@ def test_a_person_replaced_without_touching_cases(engine, tmp_path) -> None:
     assert line == [(first, "person:caojunfeng"), (second, "person:wangli")]
     after = engine.case(first, actor=GENERAL, now=NOW)
     assert (after.version, after.fields) == (before.version, before.fields)
-    people = PersonRow.__table__  # type: ignore[attr-defined]
+    people = PEOPLE_TABLE
     with engine.db.connect() as conn:
         active = {r.code: r.active for r in conn.execute(select(people.c.code, people.c.active))}
     assert (active["caojunfeng"], active["wangli"]) == (False, True)

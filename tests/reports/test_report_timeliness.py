@@ -12,8 +12,7 @@ from sqlalchemy import insert, select, text
 
 from casework.reports.timeliness import timeliness
 from casework.store.db import WRITE
-from casework.store.escalation_tables import ESCALATIONS
-from casework.store.tables import CLOCKS
+from casework.store.tables import CLOCKS, ESCALATIONS
 from tests.support.actors import CENTRE, DUTY
 from tests.support.reports import NOW, case, clerk, register, reopen, reply
 

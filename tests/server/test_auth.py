@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 
 from casework.apikeys import list_keys, revoke_key
 from casework.identity import resolve
-from casework.store.service_tables import API_KEYS
-from casework.store.tables import PersonRow
+from casework.store.tables import API_KEYS
+from casework.store.tables import PEOPLE as PEOPLE_TABLE
 from tests.support.service import BODY, Service, problem
 
 pytestmark = pytest.mark.usefixtures("pinned_today")
@@ -46,11 +46,7 @@ def test_a_revoked_key_and_a_deactivated_person_stop_working(service: Service) -
         body = problem(clerk.get("/worklist"), 401)
         assert "吊销" in body["message"]
     with service.engine.db.begin() as conn:
-        conn.execute(
-            update(PersonRow.__table__)
-            .where(PersonRow.__table__.c.code == "zhou")
-            .values(active=False)
-        )  # type: ignore[attr-defined]
+        conn.execute(update(PEOPLE_TABLE).where(PEOPLE_TABLE.c.code == "zhou").values(active=False))
     with service.client("zhou") as head:
         assert "停用" in problem(head.get("/worklist"), 401)["message"]
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import casework.store.schema  # noqa: F401  (every table on the metadata)
+import casework.store.models  # noqa: F401  (every table on the metadata)
 from casework.store import migrate
 from casework.store.db import create_db_engine
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from casework.store.tables import CaseRow, ClockRow, EventRow
+from casework.store.tables import CASES, CLOCKS, EVENTS
 from tests.support.actors import APPLICANT, CENTRE, CLERK
 from tests.support.dates import at
 
@@ -41,5 +41,5 @@ def counts(engine) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     """How many cases, events and clocks there are (a refused call leaves them unchanged)."""
     with Session(engine.db) as s:
         return tuple(  # type: ignore[return-value]
-            s.scalar(select(func.count()).select_from(t)) for t in (CaseRow, EventRow, ClockRow)
+            s.scalar(select(func.count()).select_from(t)) for t in (CASES, EVENTS, CLOCKS)
         )

@@ -15,7 +15,8 @@ from sqlalchemy import create_engine, func, insert, select
 from typer.testing import CliRunner
 
 from casework.cli.main import app
-from casework.store.tables import EventRow, PersonRow
+from casework.store.tables import EVENTS
+from casework.store.tables import PEOPLE as PEOPLE_TABLE
 
 PEOPLE = [
     # code, name, role, unit, active
@@ -95,7 +96,7 @@ class Cli:
         db = create_engine(self.url)
         try:
             with db.connect() as conn:
-                return conn.scalar(select(func.count()).select_from(EventRow)) or 0
+                return conn.scalar(select(func.count()).select_from(EVENTS)) or 0
         finally:
             db.dispose()
 
@@ -111,7 +112,7 @@ def with_people(url: str) -> Cli:
     engine = casework.open(url, upgrade=True)
     with engine.db.begin() as conn:
         conn.execute(
-            insert(PersonRow.__table__),  # type: ignore[attr-defined]
+            insert(PEOPLE_TABLE),
             [
                 {"code": c, "name": n, "role": r, "unit_code": u, "active": a}
                 for c, n, r, u, a in PEOPLE

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from casework.escalation import sweep
 from casework.resources import bundled_dir
-from casework.store.escalation_tables import ESCALATIONS, OUTBOX
+from casework.store.tables import ESCALATIONS, OUTBOX
 from tests.support.actors import APPLICANT, CENTRE, CLERK
 from tests.support.dates import at
 

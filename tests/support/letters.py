@@ -17,7 +17,7 @@ from sqlalchemy import select
 import casework
 from casework.proceedings import open_lawsuit, open_review
 from casework.resources import bundled_dir
-from casework.store.letter_tables import LETTERS
+from casework.store.tables import LETTERS
 from tests.support.actors import APPLICANT, CENTRE, CLERK, DUTY, LEGAL
 from tests.support.databases import PG_ENV, PG_SKIP, pg_schema_url
 from tests.support.dates import at

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import casework.store.schema  # noqa: F401  (registers every table on SQLModel.metadata)
+import casework.store.models  # noqa: F401  (registers every table on SQLModel.metadata)
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -8,8 +8,6 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from casework.store.tables import table_of
-
 
 class EscalationRow(SQLModel, table=True):
     """One level of the ladder reached by one clock: recorded once, whatever reruns happen."""
@@ -91,9 +89,3 @@ class DirectoryVersionRow(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     loaded_at: datetime
     loaded_by: str = Field(max_length=100)
-
-
-ESCALATIONS = table_of(EscalationRow)
-OUTBOX = table_of(OutboxRow)
-SWEEP_RUNS = table_of(SweepRunRow)
-DIRECTORY_VERSIONS = table_of(DirectoryVersionRow)

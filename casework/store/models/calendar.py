@@ -9,8 +9,6 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
-from casework.store.tables import table_of
-
 
 class CalendarNoticeRow(SQLModel, table=True):
     """A State Council holiday notice registered by the office (``calendar notice add``).
@@ -58,7 +56,3 @@ class CalendarBasisRow(SQLModel, table=True):
     id: int = Field(primary_key=True)
     years: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime
-
-
-CALENDAR_NOTICES = table_of(CalendarNoticeRow)
-CALENDAR_BASIS = table_of(CalendarBasisRow)

@@ -1,4 +1,4 @@
-"""Tables of the letters feature (see casework/store/schema.py and migrations 0004, 0007)."""
+"""Tables of the letters feature (migrations 0004, 0007)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-from casework.store.tables import table_of
 
 
 class LetterRow(SQLModel, table=True):
@@ -79,8 +77,3 @@ class LetterArchiveRow(SQLModel, table=True):
 
     id: int = Field(primary_key=True)
     database_id: str = Field(max_length=36)
-
-
-LETTERS = table_of(LetterRow)
-SEQUENCES = table_of(LetterSequenceRow)
-ARCHIVE = table_of(LetterArchiveRow)

@@ -11,8 +11,6 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from casework.store.tables import table_of
-
 
 class ApiKeyRow(SQLModel, table=True):
     """A calling system's key, bound to a person of the directory (whose role and unit it acts
@@ -42,7 +40,3 @@ class ServiceSecretRow(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=32)
     value: str = Field(max_length=128)
     created_at: datetime
-
-
-API_KEYS = table_of(ApiKeyRow)
-SERVICE_SECRETS = table_of(ServiceSecretRow)
