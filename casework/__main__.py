@@ -1,5 +1,5 @@
 """`python -m casework` runs the command line."""
 
-from casework.cli.main import app
+from casework.cli.main import main
 
-app(prog_name="casework")
+main()
