@@ -215,11 +215,22 @@ def _term(text: str) -> str:
     return text
 
 
+# A help text written over several source lines reaches the page with a space where each line
+# broke (click joins the lines of a paragraph), and Chinese puts no space between characters.
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_LINE_BREAK_IN_CHINESE = re.compile(f"(?<=[{_CJK}])(?:[ \\t]+|[ \\t]*\\n[ \\t]*)(?=[{_CJK}])")
+
+
+def _joined(text: str) -> str:
+    """``text`` without the spaces and single line breaks between two Chinese characters."""
+    return _LINE_BREAK_IN_CHINESE.sub("", text)
+
+
 def _help_text(text: str) -> str:
     text = HELP_WORDS.get(text, text)
     for english, chinese_text in EXTRAS:
         text = text.replace(english, chinese_text)
-    return text
+    return _joined(text)
 
 
 class ChineseHelpFormatter(HelpFormatter):
@@ -229,6 +240,9 @@ class ChineseHelpFormatter(HelpFormatter):
         for english, chinese_text in USAGE_WORDS:
             args = args.replace(english, chinese_text)
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_joined(text))
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")

@@ -152,6 +152,19 @@ def test_help_pages_are_chinese() -> None:
     assert "参数：" in show and "[必填]" in show and "[required]" not in show
 
 
+def test_help_texts_keep_chinese_lines_together() -> None:
+    """A help text written over several source lines shows no space where a line broke between
+    two Chinese characters (in the command list and on the command's own page); a space before
+    Latin text stays."""
+    root = CliRunner().invoke(app, ["--help"], prog_name="casework").stdout
+    page = CliRunner().invoke(app, ["worklist", "--help"], prog_name="casework").stdout
+    for out in (root, page):
+        assert "（逾期最久的在前，暂停计时的在后），红色为已逾期" in out
+        assert "）， 红色" not in out
+    sweep = CliRunner().invoke(app, ["sweep", "--help"], prog_name="casework").stdout
+    assert "每条通知都只发一次。示例：casework sweep" in sweep
+
+
 def test_integer_parse_error_is_chinese() -> None:
     result = CliRunner().invoke(app, ["report", "annual", "--year", "abc"], prog_name="casework")
     assert result.exit_code == 2
