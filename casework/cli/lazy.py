@@ -147,9 +147,7 @@ class LazyGroup(CaseworkGroup):
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         """TyperGroup.format_commands, from the stand-ins: listing builds nothing."""
         commands = self.commands
-        if not isinstance(commands, LazyCommands):
-            super().format_commands(ctx, formatter)
-            return
+        assert isinstance(commands, LazyCommands)  # set in __init__
         listed = [(name, commands.listed(name)) for name in self.list_commands(ctx)]
         shown = [(name, command) for name, command in listed if not command.hidden]
         if shown:

@@ -60,7 +60,13 @@ from casework.store.column_types import UTCDateTime
 METADATA = MetaData()
 '''
 
-_PLAIN_TYPES = {Boolean: "Boolean()", Date: "Date()", Integer: "Integer()", JSON: "JSON()"}
+_PLAIN_TYPES = {
+    Boolean: "Boolean()",
+    Date: "Date()",
+    Integer: "Integer()",
+    JSON: "JSON()",
+    Text: "Text()",
+}
 
 
 LINE = 100  # ruff's line length (pyproject.toml): the file is written as ruff formats it
@@ -86,8 +92,6 @@ def _type(column: Column[Any]) -> str:
     kind = type(column.type)
     if kind in _PLAIN_TYPES:
         return _PLAIN_TYPES[kind]
-    if kind is Text:
-        return "Text()"
     if kind.__name__ == "AutoString":  # SQLModel's str: a VARCHAR (of any length on MySQL only)
         length = column.type.length  # type: ignore[attr-defined]  # a String subclass
         return f"String({length})" if length else "String()"
